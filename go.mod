@@ -1,0 +1,3 @@
+module pakt
+
+go 1.26
