@@ -1,0 +1,7 @@
+package cli
+
+import "context"
+
+func runClean(ctx context.Context, inv *invocation, args []string) error {
+	return inv.engine.Clean(ctx, args)
+}

@@ -1,0 +1,7 @@
+package cli
+
+import "context"
+
+func runFind(ctx context.Context, inv *invocation, args []string) error {
+	return inv.engine.Find(ctx, args)
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"io"
+
+	"pakt/internal/engine"
+)
+
+// messages is opkg's message plumbing (libopkg/opkg_message.c): NOTICE
+// text goes to stdout as is; INFO and DEBUG to stdout after
+// "<function>: "; ERRORs are collected and printed when the command ends,
+// on stderr, under "Collected errors:", one " * <function>: <text>" each.
+// Every level is shown only when the verbosity is at least that level, so
+// -V0 keeps errors and drops notices (and a negative level drops errors).
+type messages struct {
+	stdout    io.Writer
+	verbosity engine.Verbosity
+	collected []string // "<function>: <text>", each as lede stores it
+}
+
+func (m *messages) notice(text string) {
+	if m.verbosity >= engine.Notice {
+		io.WriteString(m.stdout, text)
+	}
+}
+
+func (m *messages) info(function, text string) { m.at(engine.Info, function, text) }
+
+func (m *messages) debug(function, text string) { m.at(engine.Debug, function, text) }
+
+func (m *messages) at(level engine.Verbosity, function, text string) {
+	if m.verbosity >= level {
+		io.WriteString(m.stdout, function+": "+text)
+	}
+}
+
+// error collects one ERROR. text carries its own line ends, as in lede:
+// a text without "\n" runs into the next item's " * ".
+func (m *messages) error(function, text string) {
+	if m.verbosity >= engine.Error {
+		m.collected = append(m.collected, function+": "+text)
+	}
+}
+
+// flush prints the collected errors, if any, to w.
+func (m *messages) flush(w io.Writer) {
+	if len(m.collected) == 0 {
+		return
+	}
+	io.WriteString(w, "Collected errors:\n")
+	for _, e := range m.collected {
+		io.WriteString(w, " * "+e)
+	}
+	m.collected = nil
+}

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"io/fs"
+)
+
+// Verbosity is opkg's message level: a message is shown when its level is
+// at most the configured verbosity.
+type Verbosity int
+
+// opkg's levels (libopkg/opkg_message.h).
+const (
+	Error  Verbosity = iota // errors only
+	Notice                  // normal messages (the default)
+	Info                    // informative messages, also what a bare -V selects
+	Debug
+	Debug2
+)
+
+// NameValue is a "name:value" pair from --add-arch or --add-dest.
+type NameValue struct {
+	Name, Value string
+}
+
+// Force holds the --force-* options.
+type Force struct {
+	Depends                    bool
+	Maintainer                 bool
+	Reinstall                  bool
+	Overwrite                  bool
+	Downgrade                  bool
+	Space                      bool
+	Postinstall                bool
+	Remove                     bool
+	Checksum                   bool
+	Signature                  bool
+	RemovalOfDependentPackages bool
+	RemovalOfEssentialPackages bool
+}
+
+// Options are the settings of one invocation, as given on the command line.
+// Empty strings mean "not given".
+type Options struct {
+	ConfFile      string // -f, --conf
+	OfflineRoot   string // -o, --offline-root (else $OFFLINE_ROOT)
+	Dest          string // -d, --dest
+	TmpDir        string // -t, --tmp-dir
+	ListsDir      string // -l, --lists-dir
+	Cache         string // --cache, --cache-dir
+	VerifyProgram string // --verify-program
+	AddArch       []NameValue
+	AddDest       []NameValue
+	Verbosity     Verbosity
+
+	QueryAll           bool // -A
+	NoCase             bool // -i, --nocase
+	Autoremove         bool
+	NoAction           bool // --noaction, --test
+	DownloadOnly       bool
+	NoDeps             bool
+	Size               bool
+	StripABI           bool
+	NoCheckCertificate bool
+	Force              Force
+
+	// Upstream opkg's extras.
+	AddExclude          []string
+	AddIgnoreRecommends []string
+	Fields              []string
+	ShortDescription    bool
+	NoInstallRecommends bool
+	PreferArchToVersion bool
+	Combine             bool
+	IgnoreMaintainer    bool
+	VolatileCache       bool
+}
+
+// System is how the engine reaches the machine it runs on.
+type System struct {
+	// Files is the machine's root directory; names are slash-separated
+	// and unrooted ("etc/opkg.conf").
+	Files fs.FS
+	// Dir is the absolute working directory, used to resolve relative
+	// paths given on the command line.
+	Dir string
+	// Getenv reads the environment; nil means an empty environment.
+	Getenv func(string) string
+}
+
+func (s System) getenv(name string) string {
+	if s.Getenv == nil {
+		return ""
+	}
+	return s.Getenv(name)
+}
+
+// Engine runs use cases for one invocation.
+type Engine struct {
+	sys  System
+	opts Options
+}
+
+// New returns an Engine for one invocation with the given options.
+func New(sys System, opts Options) *Engine {
+	return &Engine{sys: sys, opts: opts}
+}

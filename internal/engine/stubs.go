@@ -1,0 +1,182 @@
+package engine
+
+import "context"
+
+// The use cases below are not built yet; each returns *NotImplementedError.
+// Whoever builds one moves it to its own file and gives it real request and
+// result types.
+
+// Update refreshes the package lists of every configured feed.
+func (e *Engine) Update(ctx context.Context, args []string) error {
+	return notImplemented("update")
+}
+
+// Upgrade upgrades the named packages; none named means every upgradable one.
+func (e *Engine) Upgrade(ctx context.Context, args []string) error {
+	return notImplemented("upgrade")
+}
+
+// DistUpgrade upgrades everything, allowing removals and new packages (upstream opkg).
+func (e *Engine) DistUpgrade(ctx context.Context, args []string) error {
+	return notImplemented("dist-upgrade")
+}
+
+// Install installs packages by name, .ipk file or URL.
+func (e *Engine) Install(ctx context.Context, args []string) error {
+	return notImplemented("install")
+}
+
+// Remove removes packages matching the globs.
+func (e *Engine) Remove(ctx context.Context, args []string) error {
+	return notImplemented("remove")
+}
+
+// Configure runs the postinst of unpacked packages.
+func (e *Engine) Configure(ctx context.Context, args []string) error {
+	return notImplemented("configure")
+}
+
+// Flag sets a flag (hold, noprune, user, ok, installed, unpacked) on packages; args[0] is the flag.
+func (e *Engine) Flag(ctx context.Context, args []string) error {
+	return notImplemented("flag")
+}
+
+// List lists available packages matching the globs.
+func (e *Engine) List(ctx context.Context, args []string) error {
+	return notImplemented("list")
+}
+
+// ListInstalled lists installed packages matching the globs.
+func (e *Engine) ListInstalled(ctx context.Context, args []string) error {
+	return notImplemented("list-installed")
+}
+
+// ListUpgradable lists installed packages with a newer candidate.
+func (e *Engine) ListUpgradable(ctx context.Context, args []string) error {
+	return notImplemented("list-upgradable")
+}
+
+// ListChangedConffiles lists conffiles the user has modified.
+func (e *Engine) ListChangedConffiles(ctx context.Context, args []string) error {
+	return notImplemented("list-changed-conffiles")
+}
+
+// Files lists the files of an installed package.
+func (e *Engine) Files(ctx context.Context, args []string) error {
+	return notImplemented("files")
+}
+
+// Search finds the installed packages owning files that match a glob.
+func (e *Engine) Search(ctx context.Context, args []string) error {
+	return notImplemented("search")
+}
+
+// Find finds packages whose name or description matches a glob.
+func (e *Engine) Find(ctx context.Context, args []string) error {
+	return notImplemented("find")
+}
+
+// Info shows every field of the packages matching the globs.
+func (e *Engine) Info(ctx context.Context, args []string) error {
+	return notImplemented("info")
+}
+
+// Status shows the status of the installed packages matching the globs.
+func (e *Engine) Status(ctx context.Context, args []string) error {
+	return notImplemented("status")
+}
+
+// Download downloads packages into the working directory.
+func (e *Engine) Download(ctx context.Context, args []string) error {
+	return notImplemented("download")
+}
+
+// Depends shows what packages depend on.
+func (e *Engine) Depends(ctx context.Context, args []string) error {
+	return notImplemented("depends")
+}
+
+// WhatDepends shows which packages depend on the given ones.
+func (e *Engine) WhatDepends(ctx context.Context, args []string) error {
+	return notImplemented("whatdepends")
+}
+
+// WhatDependsRec shows which packages depend on the given ones, recursively.
+func (e *Engine) WhatDependsRec(ctx context.Context, args []string) error {
+	return notImplemented("whatdependsrec")
+}
+
+// WhatRecommends shows which packages recommend the given ones.
+func (e *Engine) WhatRecommends(ctx context.Context, args []string) error {
+	return notImplemented("whatrecommends")
+}
+
+// WhatSuggests shows which packages suggest the given ones.
+func (e *Engine) WhatSuggests(ctx context.Context, args []string) error {
+	return notImplemented("whatsuggests")
+}
+
+// WhatProvides shows which packages provide the given names.
+func (e *Engine) WhatProvides(ctx context.Context, args []string) error {
+	return notImplemented("whatprovides")
+}
+
+// WhatConflicts shows which packages conflict with the given ones.
+func (e *Engine) WhatConflicts(ctx context.Context, args []string) error {
+	return notImplemented("whatconflicts")
+}
+
+// WhatReplaces shows which packages replace the given ones.
+func (e *Engine) WhatReplaces(ctx context.Context, args []string) error {
+	return notImplemented("whatreplaces")
+}
+
+// Clean empties the package cache (upstream opkg).
+func (e *Engine) Clean(ctx context.Context, args []string) error {
+	return notImplemented("clean")
+}
+
+// Verify checks installed files against their recorded checksums (upstream opkg).
+func (e *Engine) Verify(ctx context.Context, args []string) error {
+	return notImplemented("verify")
+}
+
+// Export writes the user-requested package set, with versions, holds and feeds.
+func (e *Engine) Export(ctx context.Context, args []string) error {
+	return notImplemented("export")
+}
+
+// Restore installs a set written by Export.
+func (e *Engine) Restore(ctx context.Context, args []string) error {
+	return notImplemented("restore")
+}
+
+// Why explains which requested package keeps a package installed.
+func (e *Engine) Why(ctx context.Context, args []string) error {
+	return notImplemented("why")
+}
+
+// History lists past transactions.
+func (e *Engine) History(ctx context.Context, args []string) error {
+	return notImplemented("history")
+}
+
+// Rollback undoes the last transaction.
+func (e *Engine) Rollback(ctx context.Context, args []string) error {
+	return notImplemented("rollback")
+}
+
+// Build builds an .ipk from a directory.
+func (e *Engine) Build(ctx context.Context, args []string) error {
+	return notImplemented("build")
+}
+
+// Index writes Packages, Packages.gz and Packages.sig for a directory of .ipk files.
+func (e *Engine) Index(ctx context.Context, args []string) error {
+	return notImplemented("index")
+}
+
+// Recover finishes or undoes an interrupted transaction.
+func (e *Engine) Recover(ctx context.Context, args []string) error {
+	return notImplemented("recover")
+}
