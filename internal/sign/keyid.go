@@ -42,5 +42,3 @@ func ParseKeyID(s string) (KeyID, error) {
 }
 
 func keyIDFrom(b []byte) KeyID { return KeyID(binary.BigEndian.Uint64(b)) }
-
-func (id KeyID) put(b []byte) { binary.BigEndian.PutUint64(b, uint64(id)) }
