@@ -7,13 +7,17 @@ import (
 
 // runPrintArchitecture prints "arch <name> <priority>" per configured
 // architecture, in configuration order (lede's
-// opkg_print_architecture_cmd).
+// opkg_print_architecture_cmd), after what reading the configuration had
+// to say.
 func runPrintArchitecture(ctx context.Context, inv *invocation, args []string) error {
-	archs, err := inv.engine.Architectures(ctx)
+	list, err := inv.engine.Architectures(ctx)
+	if list != nil {
+		inv.say(list.Messages)
+	}
 	if err != nil {
 		return err
 	}
-	for _, a := range archs {
+	for _, a := range list.Arches {
 		fmt.Fprintf(inv.stdout, "arch %s %s\n", a.Name, a.Priority)
 	}
 	return nil

@@ -52,6 +52,13 @@ func (inv *invocation) report(cmd *command, err error) int {
 		inv.msgs.error("opkg_compare_versions_cmd", "opkg compare_versions <v1> <op> <v2>\n<op> is one of <= >= << >> =\n")
 		return exitFailure
 	}
-	inv.msgs.error(cmd.function, err.Error()+".\n")
+	// Errors that know which opkg function reports them (configuration
+	// files, for one) are printed in their words, under that name.
+	var reported interface{ Func() string }
+	if errors.As(err, &reported) {
+		inv.msgs.error(reported.Func(), err.Error()+"\n")
+		return exitFailure
+	}
+	inv.msgs.error(cmd.function, err.Error()+"\n")
 	return exitFailure
 }

@@ -53,3 +53,18 @@ func (m *messages) flush(w io.Writer) {
 	}
 	m.collected = nil
 }
+
+// say passes the engine's messages through opkg's plumbing.
+func (inv *invocation) say(msgs []engine.Message) {
+	for _, m := range msgs {
+		text := m.Text + "\n"
+		switch m.Level {
+		case engine.Error:
+			inv.msgs.error(m.Func, text)
+		case engine.Notice:
+			inv.msgs.notice(text)
+		default:
+			inv.msgs.at(m.Level, m.Func, text)
+		}
+	}
+}

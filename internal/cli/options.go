@@ -197,19 +197,11 @@ func (g *globalOptions) apply(it scanItem) {
 		e.NoCase = true
 	case optOfflineRoot:
 		e.OfflineRoot = it.value
-	case optAddArch, optAddDest:
-		// lede: split at the first ':'; a pair with an empty half is
-		// dropped without a word (args_parse, ARGS_OPT_ADD_ARCH).
-		name, value, ok := strings.Cut(it.value, ":")
-		if !ok || name == "" || value == "" {
-			return
-		}
-		pair := engine.NameValue{Name: name, Value: value}
-		if it.id == optAddArch {
-			e.AddArch = append(e.AddArch, pair)
-		} else {
-			e.AddDest = append(e.AddDest, pair)
-		}
+	case optAddArch:
+		// lede drops a malformed pair without a word; the engine reports it.
+		e.AddArch = append(e.AddArch, it.value)
+	case optAddDest:
+		e.AddDest = append(e.AddDest, it.value)
 	case optSize:
 		e.Size = true
 	case optStripABI:

@@ -9,9 +9,24 @@ type Arch struct {
 	Priority string // as configured; lede prints it verbatim
 }
 
+// ArchList is the answer of Architectures.
+type ArchList struct {
+	Arches   []Arch
+	Messages []Message // from reading the configuration
+}
+
 // Architectures returns the configured architectures in configuration
 // order: --add-arch first, then the arch lines of the configuration files,
-// or opkg's defaults when there are none.
-func (e *Engine) Architectures(ctx context.Context) ([]Arch, error) {
-	return nil, notImplemented("print-architecture")
+// or opkg's defaults when there are none. Duplicates are kept, as lede
+// prints them all.
+func (e *Engine) Architectures(ctx context.Context) (*ArchList, error) {
+	cfg, msgs, err := e.loadConfig()
+	if err != nil {
+		return &ArchList{Messages: msgs}, err
+	}
+	list := &ArchList{Messages: msgs}
+	for _, a := range cfg.Architectures() {
+		list.Arches = append(list.Arches, Arch{Name: a.Name, Priority: a.PriorityText})
+	}
+	return list, nil
 }

@@ -17,11 +17,6 @@ const (
 	Debug2
 )
 
-// NameValue is a "name:value" pair from --add-arch or --add-dest.
-type NameValue struct {
-	Name, Value string
-}
-
 // Force holds the --force-* options.
 type Force struct {
 	Depends                    bool
@@ -48,8 +43,8 @@ type Options struct {
 	ListsDir      string // -l, --lists-dir
 	Cache         string // --cache, --cache-dir
 	VerifyProgram string // --verify-program
-	AddArch       []NameValue
-	AddDest       []NameValue
+	AddArch       []string // --add-arch <arch>:<priority>, as given
+	AddDest       []string // --add-dest <name>:<path>, as given
 	Verbosity     Verbosity
 
 	QueryAll           bool // -A
