@@ -7,9 +7,9 @@ import (
 )
 
 // item builders keep the table readable.
-func opt(id optionID) scanItem             { return scanItem{id: id} }
+func opt(id optionID) scanItem              { return scanItem{id: id} }
 func optArg(id optionID, v string) scanItem { return scanItem{id: id, value: v, hasArg: true} }
-func diag(text string) scanItem            { return scanItem{diagnostic: text} }
+func diag(text string) scanItem             { return scanItem{diagnostic: text} }
 
 // TestScan pins the option scanner to musl's getopt_long_only as opkg-lede
 // calls it (src/opkg-cl.c args_parse; musl src/misc/getopt_long.c and

@@ -36,13 +36,13 @@ type Force struct {
 // Options are the settings of one invocation, as given on the command line.
 // Empty strings mean "not given".
 type Options struct {
-	ConfFile      string // -f, --conf
-	OfflineRoot   string // -o, --offline-root (else $OFFLINE_ROOT)
-	Dest          string // -d, --dest
-	TmpDir        string // -t, --tmp-dir
-	ListsDir      string // -l, --lists-dir
-	Cache         string // --cache, --cache-dir
-	VerifyProgram string // --verify-program
+	ConfFile      string   // -f, --conf
+	OfflineRoot   string   // -o, --offline-root (else $OFFLINE_ROOT)
+	Dest          string   // -d, --dest
+	TmpDir        string   // -t, --tmp-dir
+	ListsDir      string   // -l, --lists-dir
+	Cache         string   // --cache, --cache-dir
+	VerifyProgram string   // --verify-program
 	AddArch       []string // --add-arch <arch>:<priority>, as given
 	AddDest       []string // --add-dest <name>:<path>, as given
 	Verbosity     Verbosity
