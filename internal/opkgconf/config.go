@@ -2,6 +2,7 @@ package opkgconf
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -290,7 +291,7 @@ func (c *Config) ArchPriority(arch string) (int, bool) {
 // order: --add-arch ones first, then arch lines in file order, duplicates
 // kept (lede prints them all); the defaults when none was configured.
 func (c *Config) Architectures() []Arch {
-	return c.Arches
+	return slices.Clone(c.Arches)
 }
 
 // DefaultArches is opkg-lede's architecture list when none is configured:

@@ -72,7 +72,7 @@ func (s *Selection) SetOption(name, value string) error {
 		o.Int = atoi(value)
 	}
 	for i, old := range s.options {
-		if old.Name == name {
+		if oldSpec, _ := lookupOption(old.Name); oldSpec.key == spec.key {
 			s.options[i] = o
 			return nil
 		}
