@@ -112,11 +112,12 @@ func newDecompressor(raw *bufio.Reader, lim Limits) (*decompressor, error) {
 		}
 		d.Reader = z
 	case CompressZstd:
+		window := uint64(max(lim.MaxDictionary, 1<<10)) // the decoder's minimum
 		z, err := zstd.NewReader(raw,
 			zstd.WithDecoderConcurrency(1),
 			zstd.WithDecoderLowmem(true),
-			zstd.WithDecoderMaxWindow(uint64(lim.MaxDictionary)),
-			zstd.WithDecoderMaxMemory(uint64(lim.MaxDictionary)))
+			zstd.WithDecoderMaxWindow(window),
+			zstd.WithDecoderMaxMemory(window))
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -117,7 +118,8 @@ func ipkAr(members ...member) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(arMagic)
 	for _, m := range members {
-		fmt.Fprintf(&buf, "%-16s%-12d%-6d%-6d%-8o%-10s`\n", m.name+"/", 0, 0, 0, 0o644, strconv.Itoa(len(m.body)))
+		name := strings.TrimPrefix(m.name, "./")
+		fmt.Fprintf(&buf, "%-16s%-12d%-6d%-6d%-8o%-10s`\n", name+"/", 0, 0, 0, 0o644, strconv.Itoa(len(m.body)))
 		buf.Write(m.body)
 		if len(m.body)%2 == 1 {
 			buf.WriteByte('\n')

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 )
 
 // MemberKind classifies an outer member by its name.
@@ -142,7 +143,8 @@ func classify(pkg, member string, err error, complete bool) error {
 	case errors.As(err, &trailing):
 		e.Problem, e.Err = ProblemTrailingData, nil
 		e.Detail = trailing.Error()
-	case errors.As(err, &dict), errors.Is(err, errStreamLimit):
+	case errors.As(err, &dict), errors.Is(err, errStreamLimit),
+		errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		e.Problem = ProblemTooLarge
 	case errors.Is(err, errUnsupportedCompression):
 		e.Problem = ProblemUnsupportedCompress
