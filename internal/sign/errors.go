@@ -35,10 +35,13 @@ func (e *Base64Error) Unwrap() error { return e.Err }
 
 // LengthError is a base64 line that decodes to the wrong number of bytes.
 type LengthError struct {
-	Got, Want int
+	Got, Want int // Want is 0 when any of the three records would do
 }
 
 func (e *LengthError) Error() string {
+	if e.Want == 0 {
+		return fmt.Sprintf("base64 decodes to %d bytes: not a public key (42), signature (74) or secret key (104)", e.Got)
+	}
 	return fmt.Sprintf("base64 decodes to %d bytes, want %d", e.Got, e.Want)
 }
 

@@ -38,7 +38,7 @@ type SecretKey struct {
 // ParsePublicKey reads a public key file; name says where it came from in
 // errors.
 func ParsePublicKey(name string, data []byte) (*PublicKey, error) {
-	comment, rec, err := decodeFile(name, "public key", data, publicKeyLen)
+	comment, rec, err := decodeFile(name, KindPublicKey, data, publicKeyLen)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func ParsePublicKey(name string, data []byte) (*PublicKey, error) {
 // refused with *EncryptedKeyError; a key whose checksum or public half does
 // not match is refused as corrupted.
 func ParseSecretKey(name string, data []byte) (*SecretKey, error) {
-	const kind = "secret key"
+	const kind = KindSecretKey
 	comment, rec, err := decodeFile(name, kind, data, secretKeyLen)
 	if err != nil {
 		return nil, err

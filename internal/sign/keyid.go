@@ -2,6 +2,7 @@ package sign
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -42,3 +43,36 @@ func ParseKeyID(s string) (KeyID, error) {
 }
 
 func keyIDFrom(b []byte) KeyID { return KeyID(binary.BigEndian.Uint64(b)) }
+
+// Kinds of file, as ReadKeyID reports them.
+const (
+	KindPublicKey = "public key"
+	KindSecretKey = "secret key"
+	KindSignature = "signature"
+)
+
+// ReadKeyID returns the key id inside a public key, secret key or signature
+// file and which of them it is, as `usign -F` prints it. Nothing but the
+// format is checked: the id of a passphrase-protected or corrupted secret
+// key is still read.
+func ReadKeyID(name string, data []byte) (KeyID, string, error) {
+	var firstErr error
+	for _, f := range []struct {
+		kind   string
+		length int
+		at     int // offset of the key number in the record
+	}{{KindPublicKey, publicKeyLen, 2}, {KindSignature, signatureLen, 2}, {KindSecretKey, secretKeyLen, 32}} {
+		_, rec, err := decodeFile(name, f.kind, data, f.length)
+		if err == nil {
+			return keyIDFrom(rec[f.at : f.at+8]), f.kind, nil
+		}
+		var le *LengthError
+		if !errors.As(err, &le) {
+			return 0, "", err
+		}
+		if firstErr == nil {
+			firstErr = &SyntaxError{File: name, Line: 2, Kind: "key or signature", Err: &LengthError{Got: le.Got}}
+		}
+	}
+	return 0, "", firstErr
+}

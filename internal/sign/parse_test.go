@@ -487,3 +487,32 @@ func TestFindKey(t *testing.T) {
 		t.Errorf("not found: %v", err)
 	}
 }
+
+func TestReadKeyID(t *testing.T) {
+	t.Parallel()
+	priv := ed25519.NewKeyFromSeed(testSeed)
+	for _, tt := range []struct {
+		data []byte
+		kind string
+	}{
+		{file("x", pubRecord(testID, priv.Public().(ed25519.PublicKey))), KindPublicKey},
+		{file("x", sigRecord(testID, make([]byte, 64))), KindSignature},
+		{file("x", secRecord(testID, "BK", 0, priv)), KindSecretKey},
+		// usign -F reads the fingerprint of any secret key, encrypted or not.
+		{file("x", secRecord(testID, "BK", 16, priv)), KindSecretKey},
+	} {
+		id, kind, err := ReadKeyID("f", tt.data)
+		if err != nil || id != testID || kind != tt.kind {
+			t.Errorf("ReadKeyID = %s, %q, %v; want %s %q", id, kind, err, testID, tt.kind)
+		}
+	}
+	_, _, err := ReadKeyID("f", file("x", make([]byte, 50)))
+	if want := "f:2: malformed key or signature file: base64 decodes to 50 bytes: not a public key (42), signature (74) or secret key (104)"; err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	_, _, err = ReadKeyID("f", []byte("junk"))
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line != 1 {
+		t.Errorf("junk: %v", err)
+	}
+}

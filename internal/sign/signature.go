@@ -17,7 +17,7 @@ type Signature struct {
 
 // ParseSignature reads a signature file.
 func ParseSignature(name string, data []byte) (*Signature, error) {
-	comment, rec, err := decodeFile(name, "signature", data, signatureLen)
+	comment, rec, err := decodeFile(name, KindSignature, data, signatureLen)
 	if err != nil {
 		return nil, err
 	}
