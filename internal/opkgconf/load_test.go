@@ -323,3 +323,62 @@ func TestUpstreamListsDirOption(t *testing.T) {
 		t.Errorf("ListsDir %q: lede's lists_dir line wins over upstream's option", cfg.ListsDir())
 	}
 }
+
+// deniedDirFS refuses to open one directory, as a permission problem would.
+type deniedDirFS struct {
+	files fstest.MapFS // not embedded: its ReadDir would bypass Open
+	dir   string
+}
+
+func (d deniedDirFS) Open(name string) (fs.File, error) {
+	if name == d.dir {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.files.Open(name)
+}
+
+// lede's glob_errfunc reports an unreadable directory and loading goes on.
+func TestLoadUnreadableConfDir(t *testing.T) {
+	t.Parallel()
+	fsys := deniedDirFS{fstest.MapFS{"etc/opkg.conf": file("src/gz a http://a\n"), "etc/opkg/x.conf": file("")}, "etc/opkg"}
+	cfg, warns, err := Load(fsys, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Warning{{Level: LevelError, Func: "glob_errfunc", Msg: "glob failed for /etc/opkg: Permission denied"}}
+	if !reflect.DeepEqual(warns, want) || len(cfg.Feeds) != 1 {
+		t.Errorf("warnings %+v, feeds %d", warns, len(cfg.Feeds))
+	}
+}
+
+func TestVerbosity(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"etc/opkg.conf": file("option verbosity 3\n")}
+	tests := []struct {
+		name  string
+		flag  string // -V value, "" when absent
+		want  int
+		warns int
+	}{
+		{"file applies without -V (lede: always a Duplicate error)", "", 3, 0},
+		{"-V wins and the file gets lede's duplicate message", "0", 0, 1},
+	}
+	for _, tt := range tests {
+		var sel Selection
+		if tt.flag != "" {
+			if err := sel.SetOption("verbosity", tt.flag); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg, warns, err := Load(fsys, sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Verbosity() != tt.want || len(warns) != tt.warns {
+			t.Errorf("%s: verbosity %d warnings %v", tt.name, cfg.Verbosity(), warns)
+		}
+	}
+	if v := (&Config{}).Verbosity(); v != DefaultVerbosity {
+		t.Errorf("default verbosity %d", v)
+	}
+}
