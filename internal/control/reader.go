@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 const (
@@ -50,8 +49,9 @@ type Reader struct {
 }
 
 type span struct {
-	start, colon, end int // text[start:colon] is the name, text[colon+1:end] the raw value
-	line              int
+	start, colon  int // text[start:colon] is the name
+	firstEnd, end int // text[colon+1:end] the raw value, text[colon+1:firstEnd] its first line
+	line          int
 }
 
 // NewReader returns a Reader of r; name is used in errors and Stanza.File.
@@ -131,7 +131,8 @@ func (r *Reader) next() (*Stanza, error) {
 			start := len(r.text)
 			r.text = append(r.text, line...)
 			r.text = append(r.text, '\n')
-			r.spans = append(r.spans, span{start: start, colon: start + colon, end: len(r.text) - 1, line: r.line})
+			end := len(r.text) - 1
+			r.spans = append(r.spans, span{start: start, colon: start + colon, firstEnd: end, end: end, line: r.line})
 		}
 		if len(r.text) > MaxStanzaLen {
 			sp := r.spans[len(r.spans)-1]
@@ -195,27 +196,28 @@ func (r *Reader) build() *Stanza {
 	fields := r.fields[:n:n]
 	r.fields = r.fields[n:]
 	for i, sp := range r.spans {
-		raw := text[sp.colon+1 : sp.end]
-		fields[i] = Field{Name: text[sp.start:sp.colon], Value: valueOf(raw), Line: sp.line, raw: raw}
+		fields[i] = Field{
+			Name:     text[sp.start:sp.colon],
+			Value:    valueOf(text[sp.colon+1:sp.end], sp.firstEnd-sp.colon-1),
+			Line:     sp.line,
+			rawStart: uint32(sp.colon + 1),
+			rawEnd:   uint32(sp.end),
+		}
 	}
 	if len(r.stanzas) == 0 {
 		r.stanzas = make([]Stanza, stanzaChunk)
 	}
 	s := &r.stanzas[0]
 	r.stanzas = r.stanzas[1:]
-	*s = Stanza{File: r.name, Fields: fields}
+	*s = Stanza{File: r.name, Fields: fields, text: text}
 	return s
 }
 
 // valueOf turns the raw text after a colon into a Field.Value: the first
 // line trimmed of surrounding white space, the continuation lines verbatim.
-// It allocates only when the first line of a multi-line value has trailing
-// white space.
-func valueOf(raw string) string {
-	nl := strings.IndexByte(raw, '\n')
-	if nl < 0 {
-		nl = len(raw)
-	}
+// raw[:nl] is the first line. It allocates only when the first line of a
+// multi-line value has trailing white space.
+func valueOf(raw string, nl int) string {
 	i, j := 0, nl
 	for i < j && isSpace(raw[i]) {
 		i++

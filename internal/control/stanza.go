@@ -15,12 +15,14 @@ type Field struct {
 	// code.
 	Line int
 
-	// raw is the text after the colon exactly as read (CR removed), so that
-	// the writer reproduces "Description:  x" and trailing spaces. It is used
-	// only while Value still equals what raw reads as; editing Value
-	// directly therefore falls back to the canonical form, never to stale
-	// text.
-	raw string
+	// rawStart and rawEnd locate the text after the colon, exactly as read
+	// (CR removed), in the Stanza.text it was read into, so that the writer
+	// reproduces "Description:  x" and trailing spaces. Offsets rather than a
+	// string keep Field at two pointers. The writer uses that text only
+	// while Value still equals what it reads as, so a Value edited directly,
+	// or a Field moved to another stanza, is written in the canonical form,
+	// never as stale text.
+	rawStart, rawEnd uint32
 }
 
 // Stanza is one paragraph: fields in input order. A Stanza returned by
@@ -34,6 +36,8 @@ type Stanza struct {
 	File string
 	// Fields in the order read (or added). Duplicate names are kept.
 	Fields []Field
+
+	text string // what the fields were read from; see Field.rawStart
 }
 
 // Line is the line number of the stanza's first field, or 0.
@@ -123,19 +127,19 @@ func (s *Stanza) deleteExcept(name string, keep int) bool {
 func (s *Stanza) Clone() *Stanza {
 	var b strings.Builder
 	b.WriteString(s.File)
+	b.WriteString(s.text)
 	for _, f := range s.Fields {
 		b.WriteString(f.Name)
 		b.WriteString(f.Value)
-		b.WriteString(f.raw)
 	}
 	all, off := b.String(), 0
 	next := func(n int) string {
 		off += n
 		return all[off-n : off]
 	}
-	c := &Stanza{File: next(len(s.File)), Fields: make([]Field, len(s.Fields))}
+	c := &Stanza{File: next(len(s.File)), text: next(len(s.text)), Fields: make([]Field, len(s.Fields))}
 	for i, f := range s.Fields {
-		c.Fields[i] = Field{Name: next(len(f.Name)), Value: next(len(f.Value)), raw: next(len(f.raw)), Line: f.Line}
+		c.Fields[i] = Field{Name: next(len(f.Name)), Value: next(len(f.Value)), Line: f.Line, rawStart: f.rawStart, rawEnd: f.rawEnd}
 	}
 	return c
 }

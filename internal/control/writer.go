@@ -81,8 +81,8 @@ func (s *Stanza) AppendText(b []byte) ([]byte, error) {
 		b = append(b, f.Name...)
 		b = append(b, ':')
 		switch {
-		case f.raw != "" && valueOf(f.raw) == f.Value:
-			b = append(b, f.raw...)
+		case s.readAs(f):
+			b = append(b, s.text[f.rawStart:f.rawEnd]...)
 		case f.Value == "":
 		default:
 			if msg := checkValue(f.Value); msg != "" {
@@ -129,4 +129,17 @@ func checkValue(value string) string {
 		}
 	}
 	return ""
+}
+
+// readAs reports whether f holds text as read whose value is still f.Value.
+func (s *Stanza) readAs(f *Field) bool {
+	if f.rawEnd == 0 || f.rawStart > f.rawEnd || int(f.rawEnd) > len(s.text) {
+		return false
+	}
+	raw := s.text[f.rawStart:f.rawEnd]
+	nl := strings.IndexByte(raw, '\n')
+	if nl < 0 {
+		nl = len(raw)
+	}
+	return valueOf(raw, nl) == f.Value
 }
