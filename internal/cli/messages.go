@@ -24,10 +24,7 @@ func (m *messages) notice(text string) {
 	}
 }
 
-func (m *messages) info(function, text string) { m.at(engine.Info, function, text) }
-
-func (m *messages) debug(function, text string) { m.at(engine.Debug, function, text) }
-
+// at prints an INFO or DEBUG message, prefixed by its function.
 func (m *messages) at(level engine.Verbosity, function, text string) {
 	if m.verbosity >= level {
 		io.WriteString(m.stdout, function+": "+text)

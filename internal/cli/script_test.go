@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -13,7 +16,7 @@ import (
 // as "opkg" (the personality comes from argv[0], as on a router).
 func TestMain(m *testing.M) {
 	main := func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
-	testscript.Main(m, map[string]func(){"pakt": main, "opkg": main})
+	testscript.Main(m, map[string]func(){"pakt": main, "opkg": main, "opkg-cl": main})
 }
 
 // TestScripts runs one script per command-line behaviour from
@@ -32,6 +35,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") == "1",
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("GOLDEN", golden)
 			// A router's environment must not leak into the scripts.
@@ -40,4 +44,29 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// cmdStatus is "status <code> <program> [args...]": it runs the program like
+// exec (stdout and stderr can be checked afterwards) and requires exactly
+// that exit status, since opkg's statuses (0, 1, 255, a count) mean
+// different things.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status <code> <program> [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: bad code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("status: %v", err)
+		}
+		got = exitErr.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
 }
