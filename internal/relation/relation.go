@@ -216,7 +216,7 @@ type parser struct {
 	text  string
 	pos   int
 	atoms []Atom // backing store for Group.Alts
-	names bool // Provides/Replaces: "name=version" tokens, no '|'
+	names bool   // Provides/Replaces: "name=version" tokens, no '|'
 }
 
 func isSpace(c byte) bool {
