@@ -192,7 +192,10 @@ func gzipTo(w io.Writer, opts WriteOptions, body func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	// gzip -n: no name, mtime 0; OS byte "Unix" as gzip writes it.
+	// gzip -n: no name, mtime 0 (this gzip writes a zero time.Time as
+	// a wrapped negative number, so the epoch is set explicitly); OS byte
+	// "Unix" as gzip(1) writes it.
+	zw.ModTime = time.Unix(0, 0)
 	zw.OS = 3
 	if err := body(zw); err != nil {
 		return err
