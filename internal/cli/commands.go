@@ -32,6 +32,9 @@ type command struct {
 	arity arity
 	// paktOnly commands are unknown sub-commands under the opkg name.
 	paktOnly bool
+	// ownOptions commands parse the words after their name themselves;
+	// only the options in front of the sub-command are global.
+	ownOptions bool
 	// function is the C function of opkg-lede that runs the command; its
 	// name prefixes the command's errors, as opkg's messages do.
 	function string
@@ -82,7 +85,7 @@ var commands = []command{
 	{names: []string{"rollback"}, paktOnly: true, function: "pakt_rollback", run: runRollback},
 	{names: []string{"build"}, arity: needsArgs, paktOnly: true, function: "pakt_build", run: runBuild},
 	{names: []string{"index"}, arity: needsArgs, paktOnly: true, function: "pakt_index", run: runIndex},
-	{names: []string{"key"}, arity: needsArgs, paktOnly: true, function: "pakt_key", run: runKey},
+	{names: []string{"key"}, arity: needsArgs, paktOnly: true, ownOptions: true, function: "pakt_key", run: runKey},
 	{names: []string{"recover"}, paktOnly: true, function: "pakt_recover", run: runRecover},
 }
 

@@ -54,6 +54,11 @@ func run(ctx context.Context, sys engine.System, args []string, stdin io.Reader,
 	// prints the version and exits on the spot, and any bad option ends
 	// in the "must have one sub-command" complaint.
 	scanned := syntax.scan(args)
+	if len(scanned.operands) > 0 {
+		if c, ok := lookupCommand(scanned.operands[0], inv.personality); ok && c.ownOptions {
+			scanned = syntax.scanToSubcommand(args)
+		}
+	}
 	for _, it := range scanned.items {
 		switch it.id {
 		case 0:
