@@ -94,5 +94,10 @@ func (e *Engine) loadConfig() (*opkgconf.Config, []Message, error) {
 		}
 		msgs = append(msgs, m)
 	}
+	// lede resolves -d while loading the configuration, so an unknown dest
+	// fails every command, queries included (resolve_pkg_dest_list).
+	if _, err := cfg.DefaultDest(e.opts.Dest); err != nil {
+		return nil, msgs, err
+	}
 	return cfg, msgs, nil
 }
