@@ -1,7 +1,6 @@
 package opkgconf
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 )
@@ -11,21 +10,23 @@ import (
 // reported and skipped, as in lede. name is how messages name the file.
 func Parse(name string, data []byte, cfg *Config) []Warning {
 	var warns []Warning
-	for lineNo := 1; len(data) > 0; lineNo++ {
-		raw := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			raw, data = data[:i], data[i+1:]
+	// One conversion for the file: settings keep substrings of it.
+	text := string(data)
+	for lineNo := 1; len(text) > 0; lineNo++ {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
 		} else {
-			data = nil
+			text = ""
 		}
 		// lede handles lines as C strings: a NUL ends the line.
-		if i := bytes.IndexByte(raw, 0); i >= 0 {
-			raw = raw[:i]
+		if i := strings.IndexByte(line, 0); i >= 0 {
+			line = line[:i]
 		}
-		if isBlankOrComment(raw) {
+		if isBlankOrComment(line) {
 			continue
 		}
-		warns = parseLine(cfg, string(raw), Pos{Source: FromFile, File: name, Line: lineNo}, warns)
+		warns = parseLine(cfg, line, Pos{Source: FromFile, File: name, Line: lineNo}, warns)
 	}
 	return warns
 }
@@ -41,8 +42,8 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-func isBlankOrComment(line []byte) bool {
-	for _, c := range line {
+func isBlankOrComment(line string) bool {
+	for _, c := range []byte(line) {
 		if !isSpace(c) {
 			return c == '#'
 		}
