@@ -21,7 +21,7 @@
 //
 // # Grammar
 //
-// Input is split into lines at "\n"; one "\r" before it is dropped, so CRLF
+// Input is split into lines at "\n"; CRs before it are dropped, so CRLF
 // input reads like LF input. Each line is one of:
 //
 //   - a separator: empty, or white space only (space, tab, CR, VT, FF) not

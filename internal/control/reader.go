@@ -235,8 +235,9 @@ func valueOf(raw string, nl int) string {
 	}
 }
 
-// readLine returns the next line without its "\n" or "\r\n", valid until the
-// next call, or io.EOF.
+// readLine returns the next line without its "\n" and any CRs before it
+// (so that no value read ends with a CR the writer would have to keep),
+// valid until the next call, or io.EOF.
 func (r *Reader) readLine() ([]byte, error) {
 	for {
 		if i := bytes.IndexByte(r.buf[r.scanned:r.end], '\n'); i >= 0 {
@@ -263,8 +264,8 @@ func (r *Reader) readLine() ([]byte, error) {
 
 func (r *Reader) countLine(line []byte) ([]byte, error) {
 	r.line++
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+	for len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
 	}
 	if len(line) > MaxLineLen {
 		return nil, r.syntaxError("", "", ErrLineTooLong)
