@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -120,6 +121,17 @@ func keyOptionName(id optionID) string {
 }
 
 func runKey(ctx context.Context, inv *invocation, args []string) error {
+	err := runKeyAction(ctx, inv, args)
+	// The engine double-checks the request; what it refuses is a usage
+	// error like the ones found here.
+	var bad *engine.KeyRequestError
+	if errors.As(err, &bad) {
+		return inv.keyUsage(bad.Problem)
+	}
+	return err
+}
+
+func runKeyAction(ctx context.Context, inv *invocation, args []string) error {
 	ka, problem := parseKeyArgs(inv, args)
 	if problem != "" {
 		return inv.keyUsage(problem)

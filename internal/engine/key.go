@@ -310,9 +310,6 @@ func (e *Engine) readMessage(name string, stdin io.Reader) ([]byte, error) {
 func pathCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		if errors.Is(pe.Err, fs.ErrNotExist) {
-			return fs.ErrNotExist
-		}
 		return pe.Err
 	}
 	return err

@@ -62,7 +62,7 @@ func ReadKeyID(name string, data []byte) (KeyID, string, error) {
 		length int
 		at     int // offset of the key number in the record
 	}{{KindPublicKey, publicKeyLen, 2}, {KindSignature, signatureLen, 2}, {KindSecretKey, secretKeyLen, 32}} {
-		_, rec, err := decodeFile(name, f.kind, data, f.length)
+		_, rec, err := decodeFile(name, "key or signature", data, f.length)
 		if err == nil {
 			return keyIDFrom(rec[f.at : f.at+8]), f.kind, nil
 		}
