@@ -91,8 +91,10 @@ func Parse(name string, data []byte) ([]Stanza, error) {
 }
 
 func (r *Reader) next() (*Stanza, error) {
-	r.text = r.text[:0]
-	r.spans = r.spans[:0]
+	// Local copies: appending to r.text itself would store a pointer into
+	// the heap-allocated Reader for every line, each with a GC write barrier.
+	text, spans := r.text[:0], r.spans[:0]
+	defer func() { r.text, r.spans = text, spans }()
 	for {
 		line, err := r.readLine()
 		if err == io.EOF {
@@ -102,47 +104,47 @@ func (r *Reader) next() (*Stanza, error) {
 			return nil, err
 		}
 		if len(line) == 0 {
-			if len(r.spans) == 0 {
+			if len(spans) == 0 {
 				continue // blank lines before a stanza
 			}
 			break
 		}
 		switch c := line[0]; {
 		case c == ' ' || (c == '\t' && !isBlank(line)):
-			if len(r.spans) == 0 {
+			if len(spans) == 0 {
 				if isBlank(line) {
 					continue // opkg-lede: a blank line while no field is open ends an empty stanza
 				}
 				return nil, r.syntaxError("", "continuation line before any field", nil)
 			}
-			r.text = append(r.text, line...)
-			r.text = append(r.text, '\n')
-			r.spans[len(r.spans)-1].end = len(r.text) - 1
+			text = append(text, line...)
+			text = append(text, '\n')
+			spans[len(spans)-1].end = len(text) - 1
 		case isSpace(c) && isBlank(line):
-			if len(r.spans) == 0 {
+			if len(spans) == 0 {
 				continue
 			}
-			return r.build(), nil
+			return r.build(text, spans), nil
 		default:
 			colon := nameEnd(line)
 			if colon < 0 {
 				return nil, r.badFieldLine(line)
 			}
-			start := len(r.text)
-			r.text = append(r.text, line...)
-			r.text = append(r.text, '\n')
-			end := len(r.text) - 1
-			r.spans = append(r.spans, span{start: start, colon: start + colon, firstEnd: end, end: end, line: r.line})
+			start := len(text)
+			text = append(text, line...)
+			text = append(text, '\n')
+			end := len(text) - 1
+			spans = append(spans, span{start: start, colon: start + colon, firstEnd: end, end: end, line: r.line})
 		}
-		if len(r.text) > MaxStanzaLen {
-			sp := r.spans[len(r.spans)-1]
-			return nil, r.syntaxError(string(r.text[sp.start:sp.colon]), "", ErrStanzaTooLong)
+		if len(text) > MaxStanzaLen {
+			sp := spans[len(spans)-1]
+			return nil, r.syntaxError(string(text[sp.start:sp.colon]), "", ErrStanzaTooLong)
 		}
 	}
-	if len(r.spans) == 0 {
+	if len(spans) == 0 {
 		return nil, io.EOF
 	}
-	return r.build(), nil
+	return r.build(text, spans), nil
 }
 
 // nameEnd returns the index of the colon ending a valid field name, or -1.
@@ -185,31 +187,31 @@ func (r *Reader) syntaxError(field, msg string, err error) *SyntaxError {
 	return &SyntaxError{File: r.name, Line: r.line, Field: field, Msg: msg, Err: err}
 }
 
-// build turns r.text and r.spans into a Stanza: one string allocation for all
-// of its text, plus a share of a Field and a Stanza chunk.
-func (r *Reader) build() *Stanza {
-	text := string(r.text)
-	n := len(r.spans)
+// build turns the stanza's text and spans into a Stanza: one string
+// allocation for all of its text, plus a share of a Field and a Stanza chunk.
+func (r *Reader) build(buf []byte, spans []span) *Stanza {
+	text := string(buf)
+	n := len(spans)
 	if len(r.fields) < n {
 		r.fields = make([]Field, max(fieldChunk, n))
 	}
 	fields := r.fields[:n:n]
 	r.fields = r.fields[n:]
-	for i, sp := range r.spans {
-		fields[i] = Field{
-			Name:     text[sp.start:sp.colon],
-			Value:    valueOf(text[sp.colon+1:sp.end], sp.firstEnd-sp.colon-1),
-			Line:     sp.line,
-			rawStart: uint32(sp.colon + 1),
-			rawEnd:   uint32(sp.end),
-		}
+	for i, sp := range spans {
+		// Field by field rather than a composite literal, which the compiler
+		// copies with a bulk write barrier that is slow while the GC marks.
+		f := &fields[i]
+		f.Name = text[sp.start:sp.colon]
+		f.Value = valueOf(text[sp.colon+1:sp.end], sp.firstEnd-sp.colon-1)
+		f.Line = sp.line
+		f.rawStart, f.rawEnd = uint32(sp.colon+1), uint32(sp.end)
 	}
 	if len(r.stanzas) == 0 {
 		r.stanzas = make([]Stanza, stanzaChunk)
 	}
 	s := &r.stanzas[0]
 	r.stanzas = r.stanzas[1:]
-	*s = Stanza{File: r.name, Fields: fields, text: text}
+	s.File, s.Fields, s.text = r.name, fields, text
 	return s
 }
 
