@@ -287,3 +287,25 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestFieldByName(t *testing.T) {
+	t.Parallel()
+	for id, name := range fieldNames {
+		for _, spelling := range []string{name, strings.ToLower(name), strings.ToUpper(name)} {
+			if got, ok := fieldByName(spelling); !ok || got != fieldID(id) {
+				t.Errorf("fieldByName(%q) = %d, %v; want %d", spelling, got, ok, id)
+			}
+		}
+	}
+	for _, name := range []string{"", "MD5sum", "Md5Sum"} {
+		got, ok := fieldByName(name)
+		if name == "" && ok || name != "" && (!ok || got != fMD5Sum) {
+			t.Errorf("fieldByName(%q) = %d, %v", name, got, ok)
+		}
+	}
+	for _, name := range []string{"License", "Packages", "Pre-Depend", "SourceName", "X"} {
+		if _, ok := fieldByName(name); ok {
+			t.Errorf("fieldByName(%q) matched", name)
+		}
+	}
+}
