@@ -185,3 +185,27 @@ func TestClone(t *testing.T) {
 		t.Errorf("Clone lost raw text, file or lines: %q vs %q", a, b)
 	}
 }
+
+// TestNormalisation pins every way a round trip may change the bytes (the
+// list in doc.go); anything else must come back unchanged.
+func TestNormalisation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, in, want string }{
+		{"canonical", "A: 1\nB:  2 \n \n x\n\nC:\n\n", "A: 1\nB:  2 \n \n x\n\nC:\n\n"},
+		{"leading blank lines", "\n \n\nA: 1\n\n", "A: 1\n\n"},
+		{"extra separators", "A: 1\n\n\n\t\nB: 2\n\n\n", "A: 1\n\nB: 2\n\n"},
+		{"tab-only separator", "A: 1\n\t\nB: 2\n\n", "A: 1\n\nB: 2\n\n"},
+		{"no final blank line", "A: 1\n", "A: 1\n\n"},
+		{"no final newline", "A: 1", "A: 1\n\n"},
+		{"CRLF", "A: 1\r\nB: x \r\n y\r\n\r\n", "A: 1\nB: x \n y\n\n"},
+		{"only blank lines", "\n\n", ""},
+	} {
+		stanzas, err := Parse("in", []byte(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(writeStanzas(t, stanzas)); got != tc.want {
+			t.Errorf("%s: %q written as %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
