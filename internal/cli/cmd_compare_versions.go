@@ -6,11 +6,14 @@ import "context"
 // "<v1> <op> <v2>" holds, 1 when it does not (lede's
 // opkg_compare_versions_cmd), nothing on stdout.
 func runCompareVersions(ctx context.Context, inv *invocation, args []string) error {
-	holds, err := inv.engine.CompareVersions(args)
+	cmp, err := inv.engine.CompareVersions(ctx, args)
+	if cmp != nil {
+		inv.say(cmp.Messages)
+	}
 	if err != nil {
 		return err
 	}
-	if !holds {
+	if !cmp.Holds {
 		return &exitStatusError{status: exitUsage}
 	}
 	return nil

@@ -10,23 +10,31 @@ import (
 // text goes to stdout as is; INFO and DEBUG to stdout after
 // "<function>: "; ERRORs are collected and printed when the command ends,
 // on stderr, under "Collected errors:", one " * <function>: <text>" each.
-// Every level is shown only when the verbosity is at least that level, so
-// -V0 keeps errors and drops notices (and a negative level drops errors).
+// A message is shown only when the verbosity is at least its level, so -V0
+// keeps errors and drops notices.
 type messages struct {
 	stdout    io.Writer
 	verbosity engine.Verbosity
 	collected []string // "<function>: <text>", each as lede stores it
 }
 
+// shows reports whether messages of a level are shown. lede compares its
+// int verbosity with an unsigned enum level, so a negative verbosity
+// (-V-1) turns into the largest and shows everything (observed with the
+// real opkg-lede: -V-1 prints the INFO lines).
+func (m *messages) shows(level engine.Verbosity) bool {
+	return uint32(int32(m.verbosity)) >= uint32(level)
+}
+
 func (m *messages) notice(text string) {
-	if m.verbosity >= engine.Notice {
+	if m.shows(engine.Notice) {
 		io.WriteString(m.stdout, text)
 	}
 }
 
 // at prints an INFO or DEBUG message, prefixed by its function.
 func (m *messages) at(level engine.Verbosity, function, text string) {
-	if m.verbosity >= level {
+	if m.shows(level) {
 		io.WriteString(m.stdout, function+": "+text)
 	}
 }
@@ -34,7 +42,7 @@ func (m *messages) at(level engine.Verbosity, function, text string) {
 // error collects one ERROR. text carries its own line ends, as in lede:
 // a text without "\n" runs into the next item's " * ".
 func (m *messages) error(function, text string) {
-	if m.verbosity >= engine.Error {
+	if m.shows(engine.Error) {
 		m.collected = append(m.collected, function+": "+text)
 	}
 }

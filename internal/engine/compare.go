@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -27,21 +28,36 @@ type UnknownOperatorError struct {
 func (e *UnknownOperatorError) Error() string { return fmt.Sprintf("unknown operator %q", e.Op) }
 func (e *UnknownOperatorError) Unwrap() error { return e.Err }
 
+// Comparison is the answer of CompareVersions.
+type Comparison struct {
+	Holds    bool
+	Messages []Message // from reading the configuration
+}
+
 // CompareVersions reports whether args[0] stands in relation args[1] to
 // args[2], with opkg's version ordering. The versions are compared as
 // given, as opkg-lede does, however odd they are; only the operator is
 // checked. The legacy "<" and ">" mean "<=" and ">=".
-func (e *Engine) CompareVersions(args []string) (bool, error) {
+//
+// Like every opkg-lede command it reads the configuration first, so a
+// broken configuration is reported (and an unreadable one fails) here too.
+func (e *Engine) CompareVersions(ctx context.Context, args []string) (*Comparison, error) {
+	_, msgs, err := e.loadConfig()
+	res := &Comparison{Messages: msgs}
+	if err != nil {
+		return res, err
+	}
 	if len(args) != 3 {
-		return false, &CompareVersionsUsageError{Args: len(args)}
+		return res, &CompareVersionsUsageError{Args: len(args)}
 	}
 	op, err := version.ParseOp(args[1])
 	if err != nil {
 		var opErr *version.OpError
 		if errors.As(err, &opErr) {
-			return false, &UnknownOperatorError{Op: opErr.Op, Err: err}
+			return res, &UnknownOperatorError{Op: opErr.Op, Err: err}
 		}
-		return false, &UnknownOperatorError{Op: args[1], Err: err}
+		return res, &UnknownOperatorError{Op: args[1], Err: err}
 	}
-	return version.Satisfies(args[0], op, args[2]), nil
+	res.Holds = version.Satisfies(args[0], op, args[2])
+	return res, nil
 }

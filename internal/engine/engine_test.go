@@ -10,9 +10,12 @@ import (
 	"pakt/internal/version"
 )
 
+// emptyRoot is a machine without any opkg configuration.
+var emptyRoot = System{Files: fstest.MapFS{}, Dir: "/"}
+
 func TestCompareVersions(t *testing.T) {
 	t.Parallel()
-	e := New(System{}, Options{})
+	e := New(emptyRoot, Options{})
 	tests := []struct {
 		v1, op, v2 string
 		holds      bool
@@ -31,18 +34,18 @@ func TestCompareVersions(t *testing.T) {
 		{"1:0.1", ">>", "9.9", true},
 	}
 	for _, tt := range tests {
-		got, err := e.CompareVersions([]string{tt.v1, tt.op, tt.v2})
-		if err != nil || got != tt.holds {
-			t.Errorf("%s %s %s = %v, %v; want %v", tt.v1, tt.op, tt.v2, got, err, tt.holds)
+		got, err := e.CompareVersions(context.Background(), []string{tt.v1, tt.op, tt.v2})
+		if err != nil || got.Holds != tt.holds {
+			t.Errorf("%s %s %s = %+v, %v; want %v", tt.v1, tt.op, tt.v2, got, err, tt.holds)
 		}
 	}
 }
 
 func TestCompareVersionsErrors(t *testing.T) {
 	t.Parallel()
-	e := New(System{}, Options{})
+	e := New(emptyRoot, Options{})
 	for _, op := range []string{"!=", "==", "", "<<=", "lt"} {
-		_, err := e.CompareVersions([]string{"1", op, "2"})
+		_, err := e.CompareVersions(context.Background(), []string{"1", op, "2"})
 		var unknown *UnknownOperatorError
 		if !errors.As(err, &unknown) || unknown.Op != op {
 			t.Errorf("op %q: err = %v, want *UnknownOperatorError", op, err)
@@ -53,7 +56,7 @@ func TestCompareVersionsErrors(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{}, {"1"}, {"1", "<<"}, {"1", "<<", "2", "3"}} {
-		_, err := e.CompareVersions(args)
+		_, err := e.CompareVersions(context.Background(), args)
 		var usage *CompareVersionsUsageError
 		if !errors.As(err, &usage) || usage.Args != len(args) {
 			t.Errorf("%q: err = %v, want *CompareVersionsUsageError", args, err)
@@ -149,9 +152,24 @@ func TestArchitecturesErrors(t *testing.T) {
 // TestNotImplemented: stubs say which command they are.
 func TestNotImplemented(t *testing.T) {
 	t.Parallel()
-	err := New(System{}, Options{}).Install(context.Background(), []string{"x"})
+	err := New(emptyRoot, Options{}).Install(context.Background(), []string{"x"})
 	var ni *NotImplementedError
 	if !errors.As(err, &ni) || ni.Command != "install" {
 		t.Errorf("Install: %v", err)
+	}
+}
+
+// TestCompareVersionsReadsConfiguration: opkg-lede loads the configuration
+// before any command (src/opkg-cl.c main), compare-versions included.
+func TestCompareVersionsReadsConfiguration(t *testing.T) {
+	t.Parallel()
+	sys := System{Files: fstest.MapFS{"etc/opkg.conf": {Data: []byte("bogus line here\n")}}, Dir: "/"}
+	got, err := New(sys, Options{}).CompareVersions(context.Background(), []string{"1", "<<", "2"})
+	if err != nil || !got.Holds || len(got.Messages) != 1 || got.Messages[0].Level != Error {
+		t.Errorf("got %+v, %v; want holds and one configuration error", got, err)
+	}
+	_, err = New(sys, Options{ConfFile: "/missing.conf"}).CompareVersions(context.Background(), []string{"1", "<<", "2"})
+	if err == nil {
+		t.Error("a missing -f file must fail compare-versions too")
 	}
 }
