@@ -144,3 +144,51 @@ func FuzzParseSecretKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadKeyID: the id usign -F would print agrees with the full parser of
+// the kind found, which may only refuse a secret key for its contents.
+func FuzzReadKeyID(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		id, kind, err := ReadKeyID("f", data)
+		if err != nil {
+			checkSyntaxError(t, err)
+			if _, perr := ParsePublicKey("f", data); perr == nil {
+				t.Fatal("ReadKeyID refuses a valid public key")
+			}
+			return
+		}
+		var got KeyID
+		switch kind {
+		case KindPublicKey:
+			k, err := ParsePublicKey("f", data)
+			if err != nil {
+				t.Fatalf("ReadKeyID says public key, parser says %v", err)
+			}
+			got = k.ID
+		case KindSignature:
+			s, err := ParseSignature("f", data)
+			if err != nil {
+				t.Fatalf("ReadKeyID says signature, parser says %v", err)
+			}
+			got = s.ID
+		case KindSecretKey:
+			k, err := ParseSecretKey("f", data)
+			if err != nil {
+				var ee *EncryptedKeyError
+				var ce *ChecksumError
+				var ae *AlgorithmError
+				if !errors.As(err, &ee) && !errors.As(err, &ce) && !errors.As(err, &ae) {
+					t.Fatalf("ReadKeyID says secret key, parser says %v", err)
+				}
+				return
+			}
+			got = k.ID
+		default:
+			t.Fatalf("unknown kind %q", kind)
+		}
+		if got != id {
+			t.Fatalf("ReadKeyID %s, parser %s", id, got)
+		}
+	})
+}
