@@ -1,0 +1,587 @@
+package solver
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"pakt/internal/relation"
+	"pakt/internal/version"
+)
+
+// cand is one candidate package version: one SAT variable.
+type cand struct {
+	pkg      *Package // the installed record when there is one
+	feed     *Package // the feed record of the same version, if any
+	v        int
+	name     *nameInfo
+	rejected string // why it may not be chosen at all ("" when eligible)
+	expanded bool
+}
+
+func (c *cand) lit() lit          { return posLit(c.v) }
+func (c *cand) isInstalled() bool { return c.name.installed == c }
+func (c *cand) String() string    { return c.pkg.Name + " " + c.pkg.Version }
+func (c *cand) describe() string {
+	if c.isInstalled() {
+		return c.String() + " (installed)"
+	}
+	return c.String()
+}
+
+// nameInfo gathers the candidates of one package name.
+type nameInfo struct {
+	name      string
+	cands     []*cand // best first: newest, then higher arch priority
+	installed *cand
+	upgrade   bool // the request wants this installed name at its best version
+	removed   bool // the request removes it
+	excluded  bool
+	orphaned  bool // dropped by Autoremove
+}
+
+// selector kinds: hard requirements that explanation can switch off.
+type selKind uint8
+
+const (
+	selInstall selKind = iota + 1
+	selRemove
+	selKeep      // an installed package stays (some version, or a replacement)
+	selHold      // a held package keeps its version
+	selEssential // an essential package stays
+)
+
+type selector struct {
+	kind  selKind
+	l     lit
+	name  string
+	atom  relation.Atom // selInstall
+	index int
+}
+
+// edge is a dependency-like relation of a candidate, encoded as a clause.
+type edge struct {
+	from       *cand
+	group      relation.Group
+	satisfiers []*cand
+	broken     lit // ForceDepends: true when left unmet (-1: none)
+}
+
+// problem is one solve: the reachable candidates, the clauses over them and
+// the penalties to minimise.
+type problem struct {
+	u   Universe
+	req Request
+	s   *sat
+
+	names      map[string]*nameInfo
+	nameOrder  []*nameInfo
+	byPkg      map[*Package]*cand
+	providers  map[string][]*cand
+	cands      []*cand
+	queue      []*cand
+	edges      []edge // Depends and Pre-Depends
+	recommends []edge
+	selectors  []selector
+	targets    [][]*cand // per Install atom: its satisfiers
+	levels     [][]lit
+	replacing  map[string][]*cand // by replaced name
+}
+
+var errBudget = errors.New("search budget exhausted")
+
+// BudgetError reports that the search gave up; it never means "no solution".
+type BudgetError struct {
+	Conflicts int
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("solver: gave up after %d conflicts", e.Conflicts)
+}
+
+func (e *BudgetError) Unwrap() error { return errBudget }
+
+func newProblem(u Universe, req Request) *problem {
+	p := &problem{
+		u: u, req: req, s: newSAT(),
+		names:     map[string]*nameInfo{},
+		byPkg:     map[*Package]*cand{},
+		providers: map[string][]*cand{},
+	}
+	p.s.budget = req.MaxConflicts
+	if p.s.budget == 0 {
+		p.s.budget = 200000
+	}
+	return p
+}
+
+// load returns the candidates of name, creating them on first use.
+func (p *problem) load(name string) *nameInfo {
+	if n, ok := p.names[name]; ok {
+		return n
+	}
+	n := &nameInfo{name: name}
+	p.names[name] = n
+	p.nameOrder = append(p.nameOrder, n)
+	pkgs := slices.Clone(p.u.Named(name))
+	// Installed records first, so a feed record of the same version merges
+	// into the installed candidate.
+	slices.SortStableFunc(pkgs, func(a, b *Package) int {
+		switch {
+		case a.Installed && !b.Installed:
+			return -1
+		case b.Installed && !a.Installed:
+			return 1
+		}
+		return 0
+	})
+	for _, pkg := range pkgs {
+		if pkg.Name != name {
+			continue
+		}
+		if c := p.byPkg[pkg]; c != nil {
+			continue
+		}
+		var same *cand
+		for _, c := range n.cands {
+			if c.pkg.Version == pkg.Version && c.pkg.Arch == pkg.Arch {
+				same = c
+				break
+			}
+		}
+		if same != nil {
+			if same.feed == nil && !pkg.Installed {
+				same.feed = pkg
+			}
+			p.byPkg[pkg] = same
+			continue
+		}
+		c := &cand{pkg: pkg, name: n}
+		if !pkg.Installed {
+			c.feed = pkg
+		} else if n.installed == nil {
+			n.installed = c
+		}
+		n.cands = append(n.cands, c)
+		p.byPkg[pkg] = c
+	}
+	slices.SortStableFunc(n.cands, func(a, b *cand) int { return comparePackages(a.pkg, b.pkg) })
+	for _, c := range n.cands {
+		c.v = p.s.newVar(c.isInstalled())
+		p.cands = append(p.cands, c)
+		p.queue = append(p.queue, c)
+	}
+	return n
+}
+
+// providersOf returns the loaded candidates of other names that provide name.
+func (p *problem) providersOf(name string) []*cand {
+	if cs, ok := p.providers[name]; ok {
+		return cs
+	}
+	var cs []*cand
+	for _, pkg := range p.u.Providers(name) {
+		if pkg.Name == name {
+			continue
+		}
+		p.load(pkg.Name)
+		if c := p.byPkg[pkg]; c != nil && !slices.Contains(cs, c) {
+			cs = append(cs, c)
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b *cand) int {
+		if c := strings.Compare(a.pkg.Name, b.pkg.Name); c != 0 {
+			return c
+		}
+		return comparePackages(a.pkg, b.pkg)
+	})
+	p.providers[name] = cs
+	return cs
+}
+
+// satisfiers lists the candidates meeting atom a: its own name first, best
+// first, then providers by name.
+func (p *problem) satisfiers(a relation.Atom) []*cand {
+	var out []*cand
+	for _, c := range p.load(a.Name).cands {
+		if provides(c.pkg, a) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range p.providersOf(a.Name) {
+		if provides(c.pkg, a) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (p *problem) groupSatisfiers(g relation.Group) []*cand {
+	var out []*cand
+	for _, a := range g.Alts {
+		for _, c := range p.satisfiers(a) {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// build loads the reachable universe and writes every clause.
+func (p *problem) build() {
+	for _, pkg := range p.u.Installed() {
+		p.load(pkg.Name)
+	}
+	for _, name := range p.req.Exclude {
+		p.load(name).excluded = true
+	}
+	for _, name := range p.req.Remove {
+		p.load(name).removed = true
+	}
+	for _, name := range p.req.Upgrade {
+		p.load(name).upgrade = true
+	}
+	for _, a := range p.req.Install {
+		p.targets = append(p.targets, p.satisfiers(a))
+		if n := p.names[a.Name]; n.installed != nil {
+			n.upgrade = true
+		}
+	}
+	if p.req.UpgradeAll {
+		for _, n := range p.nameOrder {
+			if n.installed != nil {
+				n.upgrade = true
+			}
+		}
+	}
+	// Expand breadth first over eligible candidates; a rejected candidate
+	// can never be chosen, so what it needs is not reachable through it.
+	for len(p.queue) > 0 {
+		c := p.queue[0]
+		p.queue = p.queue[1:]
+		p.judge(c)
+		if c.rejected != "" {
+			continue
+		}
+		for _, g := range p.dependsOf(c) {
+			p.groupSatisfiers(g)
+		}
+		if !p.req.NoRecommends && !c.isInstalled() {
+			for _, g := range c.pkg.Recommends {
+				p.groupSatisfiers(g)
+			}
+		}
+	}
+	p.encode()
+}
+
+// dependsOf lists the Depends and Pre-Depends the solver enforces for c.
+func (p *problem) dependsOf(c *cand) []relation.Group {
+	if p.req.NoDeps && !c.isInstalled() {
+		return nil
+	}
+	deps := c.pkg.PreDepends
+	if len(c.pkg.Depends) > 0 {
+		deps = append(slices.Clip(slices.Clone(deps)), c.pkg.Depends...)
+	}
+	return deps
+}
+
+// judge decides whether c may be chosen at all.
+func (p *problem) judge(c *cand) {
+	n := c.name
+	inst := n.installed
+	switch {
+	case c.isInstalled():
+	case c.pkg.ArchPriority <= 0:
+		c.rejected = fmt.Sprintf("architecture %s is not configured", c.pkg.Arch)
+	case n.excluded:
+		c.rejected = "excluded (--add-exclude)"
+	case inst != nil && inst.pkg.Hold && !p.req.ForceHold:
+		c.rejected = fmt.Sprintf("%s is held at %s", n.name, inst.pkg.Version)
+	case inst != nil && !p.req.ForceDowngrade && version.Compare(c.pkg.Version, inst.pkg.Version) < 0:
+		c.rejected = fmt.Sprintf("older than the installed %s (--force-downgrade)", inst.pkg.Version)
+	}
+}
+
+func (p *problem) newSelector(k selKind, name string) *selector {
+	p.selectors = append(p.selectors, selector{kind: k, name: name, l: posLit(p.s.newVar(true)), index: len(p.selectors)})
+	return &p.selectors[len(p.selectors)-1]
+}
+
+// startSatisfied reports whether g is met by the installed set.
+func (p *problem) startSatisfied(sats []*cand) bool {
+	for _, c := range sats {
+		if c.isInstalled() {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *problem) encode() {
+	s := p.s
+	var (
+		broken, removals, downgrades, upgradesAsked, changes []lit
+		recommends, news, viaProvider, laterAlt, arch, older []lit
+	)
+	for _, n := range p.nameOrder {
+		for i, a := range n.cands {
+			for _, b := range n.cands[i+1:] {
+				s.addClause(a.lit().not(), b.lit().not())
+			}
+		}
+		best, bestArch := (*cand)(nil), 0
+		for _, c := range n.cands {
+			if c.rejected == "" && !c.isInstalled() {
+				if best == nil {
+					best = c
+				}
+				bestArch = max(bestArch, c.pkg.ArchPriority)
+			}
+		}
+		for _, c := range n.cands {
+			if c.rejected != "" {
+				s.addClause(c.lit().not())
+				continue
+			}
+			inst := n.installed
+			switch {
+			case inst == nil:
+				news = append(news, c.lit())
+			case c != inst && version.Compare(c.pkg.Version, inst.pkg.Version) < 0:
+				downgrades = append(downgrades, c.lit())
+			}
+			if inst != nil && c != inst {
+				if n.upgrade {
+					if c != best {
+						upgradesAsked = append(upgradesAsked, c.lit())
+					}
+				} else {
+					changes = append(changes, c.lit())
+				}
+			}
+			if c != inst {
+				if c.pkg.ArchPriority < bestArch {
+					arch = append(arch, c.lit())
+				}
+				if best != nil && version.Compare(c.pkg.Version, best.pkg.Version) < 0 {
+					older = append(older, c.lit())
+				}
+			}
+		}
+		if n.installed != nil {
+			if n.upgrade && n.installed != best && best != nil &&
+				version.Compare(best.pkg.Version, n.installed.pkg.Version) > 0 {
+				// Staying put on an asked-for upgrade counts like any other
+				// version short of the best.
+				upgradesAsked = append(upgradesAsked, n.installed.lit())
+			}
+			if !n.removed {
+				r := posLit(s.newVar(false))
+				clause := []lit{r}
+				for _, c := range n.cands {
+					clause = append(clause, c.lit())
+				}
+				s.addClause(clause...)
+				removals = append(removals, r)
+			}
+		}
+	}
+	for _, c := range p.cands {
+		if c.rejected != "" {
+			continue
+		}
+		changed := !c.isInstalled()
+		for _, g := range p.dependsOf(c) {
+			sats := p.groupSatisfiers(g)
+			if !changed && !p.startSatisfied(sats) {
+				continue // broken before this request; not made worse by keeping it
+			}
+			e := edge{from: c, group: g, satisfiers: sats, broken: -1}
+			clause := []lit{c.lit().not()}
+			for _, q := range sats {
+				clause = append(clause, q.lit())
+			}
+			if p.req.ForceDepends {
+				e.broken = posLit(s.newVar(false))
+				clause = append(clause, e.broken)
+				broken = append(broken, e.broken)
+			}
+			s.addClause(clause...)
+			p.edges = append(p.edges, e)
+			if changed {
+				viaProvider = p.preferClause(viaProvider, c, g, sats, func(q *cand) bool {
+					return slices.ContainsFunc(g.Alts, func(a relation.Atom) bool { return a.Name == q.pkg.Name })
+				})
+				laterAlt = p.preferClause(laterAlt, c, g, sats, func(q *cand) bool {
+					return provides(q.pkg, g.Alts[0])
+				})
+			}
+		}
+		if changed && !p.req.NoRecommends {
+			for _, g := range c.pkg.Recommends {
+				sats := p.groupSatisfiers(g)
+				if len(sats) == 0 {
+					continue
+				}
+				r := posLit(s.newVar(false))
+				clause := []lit{c.lit().not(), r}
+				for _, q := range sats {
+					clause = append(clause, q.lit())
+				}
+				s.addClause(clause...)
+				recommends = append(recommends, r)
+				p.recommends = append(p.recommends, edge{from: c, group: g, satisfiers: sats, broken: r})
+			}
+		}
+		for _, g := range c.pkg.Conflicts {
+			for _, a := range g.Alts {
+				for _, q := range p.conflicting(c, a) {
+					s.addClause(c.lit().not(), q.lit().not())
+				}
+			}
+		}
+	}
+	// Requirements behind selectors, so an explanation can find which of them
+	// clash.
+	for i, a := range p.req.Install {
+		sel := p.newSelector(selInstall, a.Name)
+		sel.atom = a
+		clause := []lit{sel.l.not()}
+		for _, q := range p.targets[i] {
+			clause = append(clause, q.lit())
+		}
+		s.addClause(clause...)
+		// The request is a dependency of nobody; still prefer exact names and
+		// the first match, as for any relation.
+		g := relation.Group{Alts: []relation.Atom{a}}
+		viaProvider = p.preferClause(viaProvider, nil, g, p.targets[i], func(q *cand) bool { return q.pkg.Name == a.Name })
+	}
+	for _, n := range p.nameOrder {
+		if n.removed {
+			sel := p.newSelector(selRemove, n.name)
+			for _, c := range n.cands {
+				s.addClause(sel.l.not(), c.lit().not())
+			}
+		}
+		inst := n.installed
+		if inst == nil {
+			continue
+		}
+		if inst.pkg.Hold && !p.req.ForceHold {
+			sel := p.newSelector(selHold, n.name)
+			s.addClause(sel.l.not(), inst.lit())
+		}
+		if inst.pkg.Essential && !p.req.ForceRemoveEssential {
+			sel := p.newSelector(selEssential, n.name)
+			clause := []lit{sel.l.not()}
+			for _, c := range n.cands {
+				clause = append(clause, c.lit())
+			}
+			s.addClause(clause...)
+		}
+		if !n.removed && !p.req.RemoveDependents {
+			sel := p.newSelector(selKeep, n.name)
+			clause := []lit{sel.l.not()}
+			for _, c := range n.cands {
+				clause = append(clause, c.lit())
+			}
+			for _, r := range p.replacers(inst) {
+				clause = append(clause, r.lit())
+			}
+			s.addClause(clause...)
+		}
+	}
+	p.levels = [][]lit{broken, removals, downgrades, upgradesAsked, changes, recommends, news, viaProvider, laterAlt, arch, older}
+}
+
+// preferClause adds a penalty literal that is true when c is chosen and its
+// relation is met by none of the preferred satisfiers, if that can happen.
+func (p *problem) preferClause(level []lit, c *cand, g relation.Group, sats []*cand, preferred func(*cand) bool) []lit {
+	var good []*cand
+	for _, q := range sats {
+		if preferred(q) && q.rejected == "" {
+			good = append(good, q)
+		}
+	}
+	if len(good) == 0 || len(good) == len(sats) {
+		return level
+	}
+	e := posLit(p.s.newVar(false))
+	clause := []lit{e}
+	if c != nil {
+		clause = append(clause, c.lit().not())
+	}
+	for _, q := range good {
+		clause = append(clause, q.lit())
+	}
+	p.s.addClause(clause...)
+	return append(level, e)
+}
+
+// conflicting lists the loaded candidates c's Conflicts atom a hits. A
+// package never conflicts with itself, nor with a name it provides itself
+// (Debian's "Provides: x, Conflicts: x" idiom for exclusive virtual names).
+func (p *problem) conflicting(c *cand, a relation.Atom) []*cand {
+	var out []*cand
+	var candidates []*cand
+	if n := p.names[a.Name]; n != nil {
+		candidates = slices.Clone(n.cands)
+	}
+	candidates = append(candidates, p.loadedProviders(a.Name)...)
+	for _, q := range candidates {
+		if q.name == c.name || q.rejected != "" || !provides(q.pkg, a) {
+			continue
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// loadedProviders is providersOf without loading anything new: a conflict
+// with a package nothing can reach needs no clause.
+func (p *problem) loadedProviders(name string) []*cand {
+	if cs, ok := p.providers[name]; ok {
+		return cs
+	}
+	var cs []*cand
+	for _, pkg := range p.u.Providers(name) {
+		if c := p.byPkg[pkg]; c != nil && c.pkg.Name != name && !slices.Contains(cs, c) {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// replacers lists the candidates that may take the place of the installed
+// inst: they Replace it and Conflict with it.
+func (p *problem) replacers(inst *cand) []*cand {
+	if p.replacing == nil {
+		p.replacing = map[string][]*cand{}
+		for _, c := range p.cands {
+			for _, a := range c.pkg.Replaces {
+				if !slices.Contains(p.replacing[a.Name], c) {
+					p.replacing[a.Name] = append(p.replacing[a.Name], c)
+				}
+			}
+		}
+	}
+	var out []*cand
+	for _, c := range p.replacing[inst.name.name] {
+		if c.name == inst.name || c.rejected != "" {
+			continue
+		}
+		if !slices.ContainsFunc(c.pkg.Replaces, func(a relation.Atom) bool { return provides(inst.pkg, a) }) {
+			continue
+		}
+		if slices.ContainsFunc(c.pkg.Conflicts, func(g relation.Group) bool {
+			return slices.ContainsFunc(g.Alts, func(a relation.Atom) bool { return provides(inst.pkg, a) })
+		}) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

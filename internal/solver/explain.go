@@ -1,0 +1,443 @@
+package solver
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"pakt/internal/relation"
+)
+
+// FailureKind is the shape of an Unsatisfiable error; it picks the first line,
+// which is opkg-lede's for the same situation.
+type FailureKind uint8
+
+const (
+	// Unknown: nothing is called or provides the requested name.
+	Unknown FailureKind = iota + 1
+	// Dependencies: Package needs Items and no choice meets them.
+	Dependencies
+	// Conflicts: Package conflicts with Items, which must stay.
+	Conflicts
+	// Dependents: removing Package would break Items.
+	Dependents
+	// Essential: Package is essential and would be removed.
+	Essential
+	// Held: Package is held and would have to change.
+	Held
+	// Inconsistent: the installed set breaks its own rules (Items).
+	Inconsistent
+)
+
+// Unsatisfiable says why no installed set meets the request. Error renders
+// opkg's first line, the items under it, then pakt's explanation: one step of
+// the chain per line, nested steps indented, listing why each candidate was
+// rejected.
+type Unsatisfiable struct {
+	Kind    FailureKind
+	Package string
+	Items   []string
+	Why     []string
+}
+
+func (e *Unsatisfiable) Error() string {
+	var b strings.Builder
+	switch e.Kind {
+	case Unknown:
+		fmt.Fprintf(&b, "Unknown package '%s'.\n", e.Package)
+	case Dependencies:
+		fmt.Fprintf(&b, "Cannot satisfy the following dependencies for %s:\n", e.Package)
+	case Conflicts:
+		fmt.Fprintf(&b, "The following packages conflict with %s:\n", e.Package)
+	case Dependents:
+		fmt.Fprintf(&b, "Package %s is depended upon by packages:\n", e.Package)
+	case Essential:
+		fmt.Fprintf(&b, "Refusing to remove essential package %s.\n", e.Package)
+	case Held:
+		fmt.Fprintf(&b, "Package %s is held; it cannot be changed without --force-hold.\n", e.Package)
+	default:
+		fmt.Fprintf(&b, "The installed packages are inconsistent:\n")
+	}
+	for _, it := range e.Items {
+		fmt.Fprintf(&b, "\t%s\n", it)
+	}
+	for _, w := range e.Why {
+		fmt.Fprintf(&b, "%s\n", w)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// explainer builds an Unsatisfiable from a failed solve.
+type explainer struct {
+	p       *problem
+	lines   []string
+	visited map[*cand]bool
+	calls   int
+
+	// subject is the package opkg's first line names: the deepest one of
+	// a chain of single choices, with its unmet relations (or conflict).
+	subject      *cand
+	unmet        []relation.Group
+	conflictWith string
+	locked       bool
+}
+
+const (
+	maxExplainDepth = 6
+	maxExplainLines = 80
+	maxExplainCalls = 400
+)
+
+// feasible reports whether the assumptions can all hold (true when the
+// search budget runs out: the explanation then says less, never wrong).
+func (x *explainer) feasible(assumptions []lit) bool {
+	x.calls++
+	if x.calls > maxExplainCalls {
+		return true
+	}
+	ok, err := x.p.s.solve(assumptions...)
+	return ok || err != nil
+}
+
+func (x *explainer) say(depth int, format string, args ...any) {
+	if len(x.lines) < maxExplainLines {
+		x.lines = append(x.lines, strings.Repeat("  ", depth)+fmt.Sprintf(format, args...))
+	}
+}
+
+// minimalCore shrinks the failed assumptions to a set where each is needed.
+func (p *problem) minimalCore() []*selector {
+	bySel := map[lit]*selector{}
+	for i := range p.selectors {
+		bySel[p.selectors[i].l] = &p.selectors[i]
+	}
+	inCore := func() []*selector {
+		var out []*selector
+		for _, l := range p.s.core {
+			if sel := bySel[l]; sel != nil && !slices.Contains(out, sel) {
+				out = append(out, sel)
+			}
+		}
+		slices.SortFunc(out, func(a, b *selector) int { return a.index - b.index })
+		return out
+	}
+	core := inCore()
+	for i := 0; i < len(core); {
+		trial := slices.Delete(slices.Clone(core), i, i+1)
+		ok, err := p.s.solve(lits(trial)...)
+		if err != nil || ok {
+			i++
+			continue
+		}
+		kept := inCore()
+		core = slices.DeleteFunc(trial, func(s *selector) bool { return !slices.Contains(kept, s) })
+	}
+	return core
+}
+
+func lits(sels []*selector) []lit {
+	out := make([]lit, len(sels))
+	for i, s := range sels {
+		out[i] = s.l
+	}
+	return out
+}
+
+func (p *problem) explain() error {
+	core := p.minimalCore()
+	x := &explainer{p: p, visited: map[*cand]bool{}}
+	others := func(skip *selector) []lit {
+		var out []lit
+		for _, s := range core {
+			if s != skip {
+				out = append(out, s.l)
+			}
+		}
+		return out
+	}
+	for _, sel := range core {
+		if sel.kind == selInstall {
+			return x.target(sel, others(sel))
+		}
+	}
+	for _, sel := range core {
+		if sel.kind == selRemove {
+			return x.removal(sel, core)
+		}
+	}
+	e := &Unsatisfiable{Kind: Inconsistent}
+	for _, sel := range core {
+		e.Items = append(e.Items, p.names[sel.name].installed.describe())
+	}
+	for _, sel := range core {
+		inst := p.names[sel.name].installed
+		x.why(inst, others(nil), 0)
+	}
+	e.Why = x.lines
+	return e
+}
+
+// target explains why the requested atom cannot be installed.
+func (x *explainer) target(sel *selector, assumptions []lit) error {
+	p := x.p
+	a := sel.atom
+	n := p.names[a.Name]
+	if len(n.cands) == 0 && len(p.loadedProviders(a.Name)) == 0 {
+		return &Unsatisfiable{Kind: Unknown, Package: a.Name, Why: []string{fmt.Sprintf("no feed has a package called or providing %s", a.Name)}}
+	}
+	e := &Unsatisfiable{Kind: Dependencies, Package: a.Name}
+	sats := x.atom(a, assumptions, 0)
+	switch {
+	case len(sats) == 1 && x.subject != nil && x.unmet == nil:
+		e.Kind, e.Package, e.Items = Conflicts, x.subject.pkg.Name, []string{x.conflictWith}
+	case len(sats) == 1 && x.subject != nil:
+		e.Package = x.subject.pkg.Name
+		for _, g := range x.unmet {
+			e.Items = append(e.Items, g.String())
+		}
+	default:
+		e.Items = []string{a.String()}
+	}
+	e.Why = x.lines
+	return e
+}
+
+// atom explains why no candidate meeting a can be chosen under the
+// assumptions; it returns the candidates that meet a.
+func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand {
+	p := x.p
+	var all []*cand
+	if n := p.names[a.Name]; n != nil {
+		all = append(all, n.cands...)
+	}
+	for _, c := range p.loadedProviders(a.Name) {
+		if !slices.Contains(all, c) {
+			all = append(all, c)
+		}
+	}
+	var sats []*cand
+	for _, c := range all {
+		if provides(c.pkg, a) {
+			sats = append(sats, c)
+		}
+	}
+	switch {
+	case len(all) == 0:
+		x.say(depth, "%s: no feed has a package called or providing it", a.Name)
+	case len(sats) == 0:
+		var have, inst []string
+		for _, c := range all {
+			if c.isInstalled() && c.feed == nil {
+				inst = append(inst, c.String())
+			} else {
+				have = append(have, c.String())
+			}
+		}
+		switch {
+		case len(inst) > 0 && len(have) == 0:
+			x.say(depth, "%s: installed %s, no feed has a match", a, strings.Join(inst, ", "))
+		case len(inst) > 0:
+			x.say(depth, "%s: installed %s; the feeds have %s only", a, strings.Join(inst, ", "), strings.Join(have, ", "))
+		default:
+			x.say(depth, "%s: the feeds have %s only", a, strings.Join(have, ", "))
+		}
+	default:
+		for _, c := range sats {
+			x.why(c, assumptions, depth)
+		}
+	}
+	return sats
+}
+
+// why explains why candidate c cannot be chosen under the assumptions.
+func (x *explainer) why(c *cand, assumptions []lit, depth int) {
+	p := x.p
+	if c.rejected != "" {
+		x.say(depth, "%s: %s", c.describe(), c.rejected)
+		return
+	}
+	if x.visited[c] {
+		x.say(depth, "%s: see above", c.describe())
+		return
+	}
+	x.visited[c] = true
+	if depth > maxExplainDepth {
+		x.say(depth, "%s: …", c.describe())
+		return
+	}
+	with := append(slices.Clip(assumptions), c.lit())
+	if sel := x.blockingSelector(c, assumptions); sel != "" {
+		x.say(depth, "%s: %s", c.describe(), sel)
+		return
+	}
+	// Conflicts with packages that must stay.
+	for _, q := range p.cands {
+		if q == c || q.rejected != "" || !x.conflicts(c, q) {
+			continue
+		}
+		if x.feasible(append(slices.Clip(assumptions), q.lit().not())) {
+			continue
+		}
+		what := q.describe()
+		if by := x.requiredBy(q); by != "" {
+			what = strings.TrimSuffix(what, ")") + ", required by " + by + ")"
+			if !q.isInstalled() {
+				what = q.String() + " (required by " + by + ")"
+			}
+		}
+		x.say(depth, "%s conflicts with %s", c, what)
+		if x.subject == nil && !x.locked {
+			x.subject = c
+			x.conflictWith = q.String()
+		}
+		return
+	}
+	var culprits []relation.Group
+	for _, g := range p.dependsOf(c) {
+		sats := p.groupSatisfiers(g)
+		if !c.isInstalled() || p.startSatisfied(sats) {
+			if !slices.ContainsFunc(sats, func(q *cand) bool {
+				return q.rejected == "" && x.feasible(append(slices.Clip(with), q.lit()))
+			}) {
+				culprits = append(culprits, g)
+			}
+		}
+	}
+	if len(culprits) == 0 {
+		x.say(depth, "%s: its dependencies cannot be met together with the rest of the request and the installed packages", c.describe())
+		return
+	}
+	if x.subject == nil && !x.locked {
+		x.subject, x.unmet = c, culprits
+	}
+	for _, g := range culprits {
+		x.say(depth, "%s requires %s", c.describe(), g)
+		// Follow a single chain down, so opkg's first line names the
+		// package whose dependency is really missing.
+		chain := !x.locked && x.subject == c && len(culprits) == 1 && len(g.Alts) == 1 && len(x.matching(g.Alts[0])) == 1
+		if chain {
+			x.subject = nil
+		} else if x.subject != nil {
+			x.locked = true
+		}
+		for _, a := range g.Alts {
+			x.atom(a, with, depth+1)
+		}
+		if x.subject == nil {
+			x.subject, x.unmet = c, culprits
+		}
+		x.locked = true
+	}
+}
+
+// matching lists the loaded candidates that meet a.
+func (x *explainer) matching(a relation.Atom) []*cand {
+	var out []*cand
+	if n := x.p.names[a.Name]; n != nil {
+		for _, c := range n.cands {
+			if provides(c.pkg, a) {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range x.p.loadedProviders(a.Name) {
+		if provides(c.pkg, a) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// blockingSelector names a hold, removal or essential flag that rules c out.
+func (x *explainer) blockingSelector(c *cand, assumptions []lit) string {
+	for _, sel := range x.p.selectors {
+		if sel.name != c.name.name || !slices.Contains(assumptions, sel.l) {
+			continue
+		}
+		switch sel.kind {
+		case selRemove:
+			return "being removed"
+		case selHold:
+			if c != c.name.installed {
+				return fmt.Sprintf("%s is held at %s", sel.name, c.name.installed.pkg.Version)
+			}
+		}
+	}
+	return ""
+}
+
+// conflicts reports whether c and q may not be installed together (a
+// different-name Conflicts either way).
+func (x *explainer) conflicts(c, q *cand) bool {
+	if c.name == q.name {
+		return false
+	}
+	hits := func(a, b *cand) bool {
+		return slices.ContainsFunc(a.pkg.Conflicts, func(g relation.Group) bool {
+			return slices.ContainsFunc(g.Alts, func(at relation.Atom) bool { return provides(b.pkg, at) })
+		})
+	}
+	return hits(c, q) || hits(q, c)
+}
+
+// requiredBy names an installed package whose dependency q meets.
+func (x *explainer) requiredBy(q *cand) string {
+	for _, n := range x.p.nameOrder {
+		k := n.installed
+		if k == nil || k == q {
+			continue
+		}
+		for _, g := range x.p.dependsOf(k) {
+			if slices.Contains(x.p.groupSatisfiers(g), q) {
+				return k.pkg.Name
+			}
+		}
+	}
+	return ""
+}
+
+// removal explains why a removal cannot happen.
+func (x *explainer) removal(sel *selector, core []*selector) error {
+	p := x.p
+	n := p.names[sel.name]
+	for _, s := range core {
+		if s.name != sel.name {
+			continue
+		}
+		switch s.kind {
+		case selEssential:
+			return &Unsatisfiable{Kind: Essential, Package: sel.name, Why: []string{
+				fmt.Sprintf("%s is essential (--force-removal-of-essential-packages)", sel.name)}}
+		case selHold:
+			return &Unsatisfiable{Kind: Held, Package: sel.name}
+		}
+	}
+	e := &Unsatisfiable{Kind: Dependents, Package: sel.name}
+	for _, s := range core {
+		if s.kind != selKeep && s.kind != selEssential && s.kind != selHold {
+			continue
+		}
+		k := p.names[s.name].installed
+		if k == nil {
+			continue
+		}
+		for _, g := range p.dependsOf(k) {
+			if slices.ContainsFunc(p.groupSatisfiers(g), func(q *cand) bool { return q.name == n }) {
+				e.Items = append(e.Items, k.pkg.Name)
+				x.say(0, "%s requires %s", k.describe(), g)
+				break
+			}
+		}
+	}
+	if len(e.Items) == 0 {
+		for _, s := range core {
+			if s != sel {
+				e.Items = append(e.Items, s.name)
+			}
+		}
+		x.say(0, "removing %s would break what these need", sel.name)
+	}
+	x.say(0, "These might cease to work if package %s is removed (--force-depends, --force-removal-of-dependent-packages).", sel.name)
+	e.Why = x.lines
+	return e
+}
