@@ -17,6 +17,13 @@ func runPrintArchitecture(ctx context.Context, inv *invocation, args []string) e
 	if err != nil {
 		return err
 	}
+	if inv.options.json {
+		out := architecturesJSON{MessageType: "architectures", Architectures: []archJSON{}}
+		for _, a := range list.Arches {
+			out.Architectures = append(out.Architectures, archJSON{Name: a.Name, Priority: a.Priority})
+		}
+		return inv.writeJSON(out)
+	}
 	for _, a := range list.Arches {
 		fmt.Fprintf(inv.stdout, "arch %s %s\n", a.Name, a.Priority)
 	}
