@@ -2,6 +2,7 @@ package pkginfo
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -250,6 +251,16 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(feedStanza))
 	f.Add([]byte("Package: a\nVersion: 1\nProvides:\nStatus: install hold,user installed\nConffiles:\n /etc/a 0123\nInstalled-Time: 5\n"))
 	f.Add([]byte("Package: libc\nVersion: (null)-3\nDepends: nginx-ssl-util (>=1.5-1) (<2)\nProvides: erlang-erts=6.4 rtld(GNU_HASH)\n"))
+	// Real stanzas (status and feed entries from the data, see
+	// testdata/stanzas.txt), one seed each and one for the whole file.
+	real, err := os.ReadFile("testdata/stanzas.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(real)
+	for s := range strings.SplitSeq(string(real), "\n\n") {
+		f.Add([]byte(s + "\n"))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		stanzas, err := control.Parse("fuzz", data)
 		if err != nil {

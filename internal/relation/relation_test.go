@@ -277,6 +277,16 @@ func FuzzParse(f *testing.F) {
 		"a *", "a | | b,", "netbase (<< 1:5.0)", "foo(>=1)", "a (", "(", "|", "=", "a=(", "x (= (null)-3)"} {
 		f.Add(s)
 	}
+	// Real relation lines (a sample of the data's, see testdata/relations.txt).
+	real, err := os.ReadFile("testdata/relations.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for line := range strings.Lines(string(real)) {
+		if _, v, ok := strings.Cut(line, ":"); ok {
+			f.Add(strings.TrimSpace(v))
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, field := range []string{"Depends", "Provides", "Replaces"} {
 			canon, err := parseField(field, s)

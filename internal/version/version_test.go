@@ -262,6 +262,12 @@ func FuzzCompare(f *testing.F) {
 	seeds := []string{"1.0", "1.0-0", "1.01", "1.0~rc1", "1.0a", "1.0+", "2:1.0", "a:1.0", ":1", "~",
 		"(null)-3", "9c97d5ecd795709c8584e972bfdf3aee3a5b846d-9", "618-2", "git-24.072.73299-397b1b2",
 		"3:3.14.1-r0", "1.0-1-2", "", "0", "00", "a0", "\xff", "1.0~~a"}
+	// Real versions (a sample of the data's, see testdata/versions.txt).
+	real, err := os.ReadFile("testdata/versions.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seeds = append(seeds, strings.Fields(string(real))...)
 	for i, a := range seeds {
 		f.Add(a, seeds[(i+1)%len(seeds)], seeds[(i+7)%len(seeds)])
 	}
