@@ -2,7 +2,6 @@ package ipk
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,8 +27,6 @@ type arReader struct {
 	longNames []byte
 	maxZeros  int64
 }
-
-var errArEnd = errors.New("end of ar archive")
 
 // errArHeader reports a malformed header.
 type errArHeader struct{ detail string }

@@ -115,7 +115,7 @@ func (c *entryChecker) check(h *tar.Header) (*Entry, error) {
 	switch h.Typeflag {
 	case tar.TypeXGlobalHeader:
 		return nil, nil
-	case tar.TypeReg, tar.TypeRegA:
+	case tar.TypeReg: // archive/tar reports the old "\x00" flag as TypeReg too
 		typ = TypeFile
 	case tar.TypeDir:
 		typ, mode = TypeDir, fs.ModeDir

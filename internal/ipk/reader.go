@@ -193,7 +193,7 @@ func (r *Reader) Next() (*Member, error) {
 						continue // "./": tar -C dir .
 					}
 				}
-				if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+				if h.Typeflag != tar.TypeReg {
 					return nil, r.fail(&FormatError{Package: r.pkg, Member: memberName(h.Name), Problem: ProblemBadMember,
 						Detail: fmt.Sprintf("type flag %q", h.Typeflag)})
 				}
