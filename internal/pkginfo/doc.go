@@ -36,7 +36,8 @@
 // Pre-Depends after Depends (lede forgets it on install; upstream opkg
 // writes it there). Status flags are written in opkg's fixed order
 // reinstreq,hold,replace,noprune,prefer,obsolete,user, whatever order they
-// were read in. Relationship fields are written in relation's canonical form,
+// were read in, and, as lede does, only the Persistent ones (hold, noprune,
+// prefer, obsolete, user). Relationship fields are written in relation's canonical form,
 // so "<<" stays "<<" (lede writes "<", which it re-reads as "<=").
 //
 // InfoStanza writes what lede's "info" and "status" commands print, in their
@@ -61,7 +62,8 @@
 // separators), which is what relation writes. What would differ, on files
 // that are not in the data: relations in other spellings (legacy "<", no
 // space after the operator, space-separated Provides) come back canonical;
-// Status flags out of order come back ordered; "Essential: no" and
+// Status flags out of order come back ordered, reinstreq and replace are
+// dropped; "Essential: no" and
 // "Installed-Time: 0" are dropped (lede drops them too); unknown fields are
 // dropped (lede keeps none).
 package pkginfo

@@ -185,13 +185,19 @@ func TestParseStatus(t *testing.T) {
 		{"install user,hold installed", "install hold,user installed"}, // lede would drop hold
 		{"deinstall hold not-installed", "deinstall hold not-installed"},
 		{"unknown hold not-installed", "unknown hold not-installed"},
-		{"purge reinstreq,replace,noprune,prefer,obsolete half-installed", "purge reinstreq,replace,noprune,prefer,obsolete half-installed"},
+		{"purge noprune,prefer,obsolete half-installed", "purge noprune,prefer,obsolete half-installed"},
+		// pkg.c pkg_state_flag_to_str: temporary flags are not written.
+		{"install reinstreq,replace,user unpacked", "install user unpacked"},
+		{"install reinstreq unpacked", "install ok unpacked"},
 		{"install  ok   unpacked", "install ok unpacked"},
 	} {
 		s, err := ParseStatus(tt.in)
 		if err != nil || s.String() != tt.out {
 			t.Errorf("ParseStatus(%q) = %q, %v; want %q", tt.in, s, err, tt.out)
 		}
+	}
+	if f := FlagReinstReq | FlagHold | FlagReplace | FlagUser; f.String() != "reinstreq,hold,replace,user" {
+		t.Errorf("Flags.String() = %q", f)
 	}
 	for _, in := range []string{"", "install ok", "install ok installed extra", "keep ok installed",
 		"install ok,hold installed", "install bogus installed", "install ok gone"} {

@@ -31,9 +31,7 @@ func (w Want) String() string {
 type Flags uint16
 
 // The flags, in the order opkg-lede writes them (pkg.c
-// pkg_state_flag_map). Only Hold, NoPrune, Prefer, Obsolete and User are
-// meant to be persisted (pkg.h SF_NONVOLATILE_FLAGS); String writes whatever
-// is set.
+// pkg_state_flag_map).
 const (
 	FlagReinstReq Flags = 1 << iota
 	FlagHold
@@ -43,6 +41,11 @@ const (
 	FlagObsolete
 	FlagUser
 )
+
+// Persistent are the flags a Status field keeps: opkg-lede clears the
+// others (reinstreq, replace: its temporary marks) whenever it writes one
+// (pkg.c pkg_state_flag_to_str, pkg.h SF_NONVOLATILE_FLAGS).
+const Persistent = FlagHold | FlagNoPrune | FlagPrefer | FlagObsolete | FlagUser
 
 var flagText = [...]string{"reinstreq", "hold", "replace", "noprune", "prefer", "obsolete", "user"}
 
@@ -98,9 +101,11 @@ type Status struct {
 	State State
 }
 
-// String writes the Status field's value, flags in opkg's fixed order.
+// String writes the Status field's value as opkg-lede does: the
+// Persistent flags only, in opkg's fixed order ("install hold,user
+// installed").
 func (s Status) String() string {
-	return s.Want.String() + " " + s.Flags.String() + " " + s.State.String()
+	return s.Want.String() + " " + (s.Flags & Persistent).String() + " " + s.State.String()
 }
 
 // ErrStatus is the cause of every Status parse error.
