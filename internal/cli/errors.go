@@ -53,10 +53,14 @@ func (inv *invocation) report(cmd *command, err error) int {
 		return exitFailure
 	}
 	// Errors that know which opkg function reports them (configuration
-	// files, for one) are printed in their words, under that name.
-	var reported interface{ Func() string }
+	// files, for one) are printed in their own words, under that name,
+	// whatever context was wrapped around them on the way up.
+	var reported interface {
+		error
+		Func() string
+	}
 	if errors.As(err, &reported) {
-		inv.msgs.error(reported.Func(), err.Error()+"\n")
+		inv.msgs.error(reported.Func(), reported.Error()+"\n")
 		return exitFailure
 	}
 	inv.msgs.error(cmd.function, err.Error()+"\n")
