@@ -48,7 +48,9 @@
 //     makes "erlang-erts=6.4" a literal package name that nothing can ever
 //     depend on; reading what the packager evidently meant is strictly more
 //     useful, and no package in the data depends on those names, so
-//     installed sets do not change.
+//     installed sets do not change. (Written back canonically, a versioned
+//     provide reads in lede as the name plus two junk names, "(=" and
+//     "6.4)", that nothing depends on.)
 //   - Repeated names ("libpthread, libpthread") are kept as written.
 //   - Empty items and alternatives (", ," or "a | | b") are skipped, as
 //     lede's strtok does. An empty field is an empty list.

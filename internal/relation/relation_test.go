@@ -332,3 +332,60 @@ func BenchmarkParseDependsLargestFeed(b *testing.B) {
 		}
 	}
 }
+
+// TestDocClaims checks what doc.go says about the data when it justifies a
+// departure from opkg-lede.
+func TestDocClaims(t *testing.T) {
+	t.Parallel()
+	// "no package in the data depends on those names" (name=version provides).
+	provided := map[string]bool{}
+	var depended []string
+	realRelationLines(t, func(file, field, value string) {
+		switch field {
+		case "Provides":
+			as, err := ParseProvides(value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range as {
+				if a.Versioned() {
+					provided[a.Name] = true
+				}
+			}
+		case "Depends", "Pre-Depends", "Recommends", "Suggests":
+			gs, err := ParseDepends(field, value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range gs {
+				for _, a := range g.Alts {
+					depended = append(depended, a.Name)
+				}
+			}
+		}
+	})
+	if !provided["erlang-erts"] {
+		t.Fatal("erlang-erts=6.4 provides not found: the claim checks nothing")
+	}
+	for _, name := range depended {
+		if provided[name] {
+			t.Errorf("%s is provided as name=version and depended on: doc.go's claim is wrong", name)
+		}
+	}
+	// "the feed's nginx-ssl-util 1.6-18 satisfies both" constraints.
+	data := realdata.Read(t, "feeds/openwrt-23.05-snapshot-arm_cortex-a9_vfpv3-d16-packages/Packages")
+	_, rest, ok := bytes.Cut(data, []byte("\nPackage: nginx-ssl-util\n"))
+	if !ok {
+		t.Fatal("nginx-ssl-util not in the feed")
+	}
+	_, rest, _ = bytes.Cut(rest, []byte("Version: "))
+	ver, _, _ := bytes.Cut(rest, []byte("\n"))
+	gs, err := ParseDepends("Depends", "nginx-ssl-util (>=1.5-1) (<2)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := gs[0].Alts[0]
+	if !a.Accepts(string(ver)) || !a.Constraint.Accepts(string(ver)) {
+		t.Errorf("nginx-ssl-util %s: lede (first constraint) and pakt (both) disagree", ver)
+	}
+}
