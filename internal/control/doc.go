@@ -107,12 +107,17 @@
 //
 // Each stanza's text is copied into one string; every Name and Value is a
 // substring of it (a value is built separately only when the first line of
-// a multi-line value has trailing blanks). Field and Stanza structs are
-// handed out from small shared chunks. A returned Stanza is therefore never
-// reused or overwritten by the Reader: it may be kept and modified freely.
-// The price is that keeping any one of its strings keeps the whole stanza's
-// text alive; a structure that keeps a few fields of every package of a large
-// index should copy them (strings.Clone) or use Stanza.Clone.
+// a multi-line value has trailing blanks). A returned Stanza is never reused
+// or overwritten by the Reader: there is no "valid until the next call"
+// rule, and it may be kept and modified freely. Field and Stanza structs are
+// carved from chunks shared by up to 128 fields or 16 stanzas, which makes
+// parsing an index cost about one allocation per stanza (0.07 per field on
+// the largest feed) instead of three. The price is retention: keeping any
+// one string keeps its stanza's text alive, and keeping a *Stanza or its
+// Fields slice keeps its chunk, and so a few neighbouring stanzas, alive.
+// What a long-lived structure keeps from a large index should be copied
+// (strings.Clone, or Stanza.Clone for a whole stanza); decoding into your
+// own struct and dropping the Stanza is enough when the strings are cloned.
 //
 // Errors are *SyntaxError values, printed `file:line: field: message`; after
 // one, the Reader returns the same error forever (there is no resync).

@@ -74,7 +74,8 @@ func (r *Reader) Next() (*Stanza, error) {
 }
 
 // Parse reads every stanza of data. It never modifies data, and the stanzas
-// share no memory with it.
+// share no memory with it. On error it returns the stanzas before the bad
+// one with the *SyntaxError.
 func Parse(name string, data []byte) ([]Stanza, error) {
 	r := &Reader{name: name, buf: data, end: len(data), eof: true}
 	var out []Stanza

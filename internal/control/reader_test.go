@@ -180,36 +180,61 @@ func TestReadErrorWrapped(t *testing.T) {
 	}
 }
 
-// A hostile endless line is refused after MaxLineLen bytes without being
-// held: the reader never asks for much more than the limit.
-func TestEndlessLineBoundedMemory(t *testing.T) {
+// Hostile input of a gigabyte, one endless line or one endless stanza, is
+// refused after about MaxLineLen or MaxStanzaLen bytes without being held:
+// the reader stops reading soon after the limit and its buffers stay within
+// their bounds.
+func TestHugeInputBoundedMemory(t *testing.T) {
 	t.Parallel()
-	src := &countingReader{limit: 1 << 30}
-	r := NewReader("endless", src)
-	_, err := r.Next()
-	if !errors.Is(err, ErrLineTooLong) {
-		t.Fatalf("got %v, want ErrLineTooLong", err)
-	}
-	if src.read > 2*MaxLineLen {
-		t.Errorf("read %d bytes before refusing, want at most about %d", src.read, MaxLineLen)
-	}
-	if len(r.buf) > maxBufLen {
-		t.Errorf("buffer grew to %d bytes, limit %d", len(r.buf), maxBufLen)
+	for _, tc := range []struct {
+		name             string
+		prefix, pattern  string
+		cause            error
+		maxRead, maxText int
+	}{
+		{"endless line", "Package: a\nDescription: ", "x", ErrLineTooLong, MaxLineLen + maxBufLen, 0},
+		{"endless stanza", "Package: a\nDescription: x\n", " more text\n", ErrStanzaTooLong, MaxStanzaLen + maxBufLen, MaxStanzaLen*3/2 + MaxLineLen}, // append slack,
+	} {
+		src := &repeatReader{prefix: tc.prefix, pattern: tc.pattern, limit: 1 << 30}
+		r := NewReader(tc.name, src)
+		_, err := r.Next()
+		if !errors.Is(err, tc.cause) {
+			t.Fatalf("%s: got %v, want %v", tc.name, err, tc.cause)
+		}
+		if src.read > tc.maxRead {
+			t.Errorf("%s: read %d bytes before refusing, want at most %d", tc.name, src.read, tc.maxRead)
+		}
+		if len(r.buf) > maxBufLen {
+			t.Errorf("%s: input buffer grew to %d bytes, limit %d", tc.name, len(r.buf), maxBufLen)
+		}
+		if cap(r.text) > tc.maxText && tc.maxText > 0 {
+			t.Errorf("%s: stanza buffer grew to %d bytes, limit %d", tc.name, cap(r.text), tc.maxText)
+		}
 	}
 }
 
-// countingReader yields "Description: xxxx…" with no newline, up to limit.
-type countingReader struct{ read, limit int }
+// repeatReader yields prefix, then pattern over and over, limit bytes in all.
+type repeatReader struct {
+	prefix, pattern string
+	read, limit     int
+}
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	if c.read >= c.limit {
+func (c *repeatReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) && c.read < c.limit {
+		var b byte
+		if c.read < len(c.prefix) {
+			b = c.prefix[c.read]
+		} else {
+			b = c.pattern[(c.read-len(c.prefix))%len(c.pattern)]
+		}
+		p[n] = b
+		n++
+		c.read++
+	}
+	if n == 0 {
 		return 0, io.EOF
 	}
-	n := min(len(p), c.limit-c.read)
-	for i := range p[:n] {
-		p[i] = 'x'
-	}
-	c.read += n
 	return n, nil
 }
 
