@@ -96,6 +96,18 @@ func (b *bfUniverse) best(name string, req Request) (*Package, int) {
 	return best, arch
 }
 
+// rank counts the distinct eligible feed versions of p's name newer than p.
+func (b *bfUniverse) rank(p *Package, req Request) int {
+	var newer []string
+	for _, q := range b.choice[p.Name] {
+		if q != b.start[p.Name] && b.eligible(q, req) && version.Compare(q.Version, p.Version) > 0 &&
+			!slices.ContainsFunc(newer, func(v string) bool { return version.Compare(v, q.Version) == 0 }) {
+			newer = append(newer, q.Version)
+		}
+	}
+	return len(newer)
+}
+
 func (b *bfUniverse) matching(a relation.Atom) []*Package {
 	var out []*Package
 	for _, n := range b.names {
@@ -186,14 +198,8 @@ func costOf(pkgs []*Package, req Request, finalList []*Package, broken []Unmet) 
 		case p != inst && version.Compare(p.Version, inst.Version) < 0:
 			cost[2]++
 		}
-		best, _ := b.best(n, req)
 		if upgrade[n] && p != nil {
-			if p != inst && p != best {
-				cost[3]++
-			}
-			if p == inst && best != nil && version.Compare(best.Version, inst.Version) > 0 {
-				cost[3]++
-			}
+			cost[3] += b.rank(p, req)
 		}
 		if !upgrade[n] && p != nil && p != inst {
 			cost[4]++
@@ -226,13 +232,11 @@ func costOf(pkgs []*Package, req Request, finalList []*Package, broken []Unmet) 
 				cost[8] += prefer(sats, func(q *Package) bool { return bfMeets(q, g.Alts[0]) })
 			}
 		}
-		best, bestArch := b.best(n, req)
+		_, bestArch := b.best(n, req)
 		if p.ArchPriority < bestArch {
 			cost[9]++
 		}
-		if best != nil && version.Compare(p.Version, best.Version) < 0 {
-			cost[10]++
-		}
+		cost[10] += b.rank(p, req)
 	}
 	return cost
 }

@@ -333,14 +333,30 @@ func (p *problem) encode() {
 				s.addClause(a.lit().not(), b.lit().not())
 			}
 		}
-		best, bestArch := (*cand)(nil), 0
+		bestArch := 0
+		var feedVersions []string // eligible feed versions, to rank candidates
 		for _, c := range n.cands {
 			if c.rejected == "" && !c.isInstalled() {
-				if best == nil {
-					best = c
-				}
 				bestArch = max(bestArch, c.pkg.ArchPriority)
+				feedVersions = append(feedVersions, c.pkg.Version)
 			}
+		}
+		// rank is how many newer versions c passes over; a penalty counted
+		// rank times prefers the newest version that fits, then the next.
+		rank := func(c *cand) int {
+			r := 0
+			for _, v := range slices.Compact(feedVersions) {
+				if version.Compare(v, c.pkg.Version) > 0 {
+					r++
+				}
+			}
+			return r
+		}
+		repeat := func(level []lit, l lit, times int) []lit {
+			for range times {
+				level = append(level, l)
+			}
+			return level
 		}
 		for _, c := range n.cands {
 			if c.rejected != "" {
@@ -354,31 +370,19 @@ func (p *problem) encode() {
 			case c != inst && version.Compare(c.pkg.Version, inst.pkg.Version) < 0:
 				downgrades = append(downgrades, c.lit())
 			}
-			if inst != nil && c != inst {
-				if n.upgrade {
-					if c != best {
-						upgradesAsked = append(upgradesAsked, c.lit())
-					}
-				} else {
-					changes = append(changes, c.lit())
-				}
+			if n.upgrade {
+				upgradesAsked = repeat(upgradesAsked, c.lit(), rank(c))
+			} else if inst != nil && c != inst {
+				changes = append(changes, c.lit())
 			}
 			if c != inst {
 				if c.pkg.ArchPriority < bestArch {
 					arch = append(arch, c.lit())
 				}
-				if best != nil && version.Compare(c.pkg.Version, best.pkg.Version) < 0 {
-					older = append(older, c.lit())
-				}
+				older = repeat(older, c.lit(), rank(c))
 			}
 		}
 		if n.installed != nil {
-			if n.upgrade && n.installed != best && best != nil &&
-				version.Compare(best.pkg.Version, n.installed.pkg.Version) > 0 {
-				// Staying put on an asked-for upgrade counts like any other
-				// version short of the best.
-				upgradesAsked = append(upgradesAsked, n.installed.lit())
-			}
 			if !n.removed {
 				r := posLit(s.newVar(false))
 				clause := []lit{r}

@@ -279,7 +279,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 			continue
 		}
 		what := q.describe()
-		if by := x.requiredBy(q); by != "" {
+		if by := x.requiredBy(q, assumptions); by != "" {
 			what = strings.TrimSuffix(what, ")") + ", required by " + by + ")"
 			if !q.isInstalled() {
 				what = q.String() + " (required by " + by + ")"
@@ -304,6 +304,10 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		}
 	}
 	if len(culprits) == 0 {
+		if k, g := x.keptDependent(c, assumptions); k != nil {
+			x.say(depth, "%s: %s requires %s", c.describe(), k.describe(), g)
+			return
+		}
 		x.say(depth, "%s: its dependencies cannot be met together with the rest of the request and the installed packages", c.describe())
 		return
 	}
@@ -316,7 +320,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		// package whose dependency is really missing.
 		chain := !x.locked && x.subject == c && len(culprits) == 1 && len(g.Alts) == 1 && len(x.matching(g.Alts[0])) == 1
 		if chain {
-			x.subject = nil
+			x.subject, x.unmet = nil, nil
 		} else if x.subject != nil {
 			x.locked = true
 		}
@@ -380,8 +384,44 @@ func (x *explainer) conflicts(c, q *cand) bool {
 	return hits(c, q) || hits(q, c)
 }
 
-// requiredBy names an installed package whose dependency q meets.
-func (x *explainer) requiredBy(q *cand) string {
+// keptDependent finds an installed package that must stay and whose
+// dependency no candidate compatible with c meets: choosing c (another
+// version of its name) would break it.
+func (x *explainer) keptDependent(c *cand, assumptions []lit) (*cand, relation.Group) {
+	with := append(slices.Clip(assumptions), c.lit())
+	for _, e := range x.p.edges {
+		k := e.from
+		if k == c || !k.isInstalled() || slices.Contains(e.satisfiers, c) ||
+			!slices.ContainsFunc(e.satisfiers, func(q *cand) bool { return q.name == c.name }) {
+			continue
+		}
+		if x.feasible(append(slices.Clip(assumptions), k.lit().not())) {
+			continue // k may go
+		}
+		if !slices.ContainsFunc(e.satisfiers, func(q *cand) bool {
+			return q.name != c.name && q.rejected == "" && x.feasible(append(slices.Clip(with), q.lit()))
+		}) {
+			return k, e.group
+		}
+	}
+	return nil, relation.Group{}
+}
+
+// requiredBy names an installed package, or a requested one, whose
+// dependency q meets.
+func (x *explainer) requiredBy(q *cand, assumptions []lit) string {
+	for _, sel := range x.p.selectors {
+		if sel.kind != selInstall || !slices.Contains(assumptions, sel.l) {
+			continue
+		}
+		for _, t := range x.p.targets[sel.index] {
+			for _, g := range x.p.dependsOf(t) {
+				if slices.Contains(x.p.groupSatisfiers(g), q) {
+					return t.pkg.Name
+				}
+			}
+		}
+	}
 	for _, n := range x.p.nameOrder {
 		k := n.installed
 		if k == nil || k == q {
