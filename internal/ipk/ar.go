@@ -108,7 +108,7 @@ func (a *arReader) next(maxSize int64) (name string, size int64, err error) {
 		case raw == "":
 			return "", 0, &errArHeader{"empty name"}
 		}
-		return raw, size, nil
+		return strings.TrimSuffix(raw, "/"), size, nil
 	}
 }
 

@@ -18,7 +18,8 @@ import (
 type Package struct {
 	// Control holds the control archive's members: "control" (required),
 	// "conffiles", maintainer scripts. Names are flat; Mode is taken as
-	// given (scripts 0755, the rest 0644 is what opkg-build checks for).
+	// given (scripts 0755, the rest 0644 is what opkg-build checks for), a
+	// zero Mode as 0644.
 	Control []ControlFile
 	// Data is the tree installed under the root: directories, regular files
 	// and symlinks (symlinks need an fs.ReadLinkFS such as os.DirFS). Its
@@ -280,7 +281,11 @@ func controlArchive(files []ControlFile, opts WriteOptions) ([]byte, error) {
 			return err
 		}
 		for _, f := range sorted {
-			h := header(opts, "./"+f.Name, tar.TypeReg, tarMode(f.Mode))
+			mode := tarMode(f.Mode)
+			if mode == 0 {
+				mode = 0o644 // an unset Mode, not a wish for an unreadable file
+			}
+			h := header(opts, "./"+f.Name, tar.TypeReg, mode)
 			h.Size = int64(len(f.Data))
 			if err := tw.WriteHeader(h); err != nil {
 				return err
