@@ -138,10 +138,13 @@ func ParseDepends(field, text string) ([]Group, error) {
 	p := parser{field: field, text: text}
 	// One backing array for all groups and one for all atoms: two
 	// allocations per field instead of one per group (feeds hold ~50k
-	// Depends lines). Both counts are upper bounds.
+	// Depends lines). The separator counts are upper bounds; they are
+	// capped so that a hostile line of commas costs nothing up front, and
+	// longer lists grow by append.
+	const maxPrealloc = 256
 	commas := strings.Count(text, ",")
-	groups := make([]Group, 0, commas+1)
-	p.atoms = make([]Atom, 0, commas+strings.Count(text, "|")+1)
+	groups := make([]Group, 0, min(commas+1, maxPrealloc))
+	p.atoms = make([]Atom, 0, min(commas+strings.Count(text, "|")+1, maxPrealloc))
 	if strings.TrimLeft(text, " \t\n\r\v\f,") == "" {
 		return nil, nil
 	}

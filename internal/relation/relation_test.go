@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -387,5 +388,36 @@ func TestDocClaims(t *testing.T) {
 	a := gs[0].Alts[0]
 	if !a.Accepts(string(ver)) || !a.Constraint.Accepts(string(ver)) {
 		t.Errorf("nginx-ssl-util %s: lede (first constraint) and pakt (both) disagree", ver)
+	}
+}
+
+func TestHostileAllocation(t *testing.T) {
+	// Not parallel: testing.AllocsPerRun refuses to run in parallel tests.
+	// A megabyte of separators parses to nothing and allocates little
+	// (DESIGN: bounded allocation on hostile input).
+	line := strings.Repeat(",|", 1<<19)
+	allocs := testing.AllocsPerRun(3, func() {
+		if g, err := ParseDepends("Depends", line); err != nil || g != nil {
+			t.Fatalf("got %v, %v", g, err)
+		}
+	})
+	if allocs > 4 {
+		t.Errorf("%v allocations for a line of separators", allocs)
+	}
+	// Many real items: the result is correct however the arrays grew.
+	var b strings.Builder
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("p")
+		b.WriteString(strconv.Itoa(i))
+		if i%3 == 0 {
+			b.WriteString(" | q")
+		}
+	}
+	g, err := ParseDepends("Recommends", b.String())
+	if err != nil || len(g) != 3000 || Format(g) != b.String() {
+		t.Fatalf("3000 items: %d groups, %v", len(g), err)
 	}
 }
