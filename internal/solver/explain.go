@@ -265,7 +265,6 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		x.say(depth, "%s: …", c.describe())
 		return
 	}
-	with := append(slices.Clip(assumptions), c.lit())
 	if sel := x.blockingSelector(c, assumptions); sel != "" {
 		x.say(depth, "%s: %s", c.describe(), sel)
 		return
@@ -297,7 +296,9 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		sats := p.groupSatisfiers(g)
 		if !c.isInstalled() || p.startSatisfied(sats) {
 			if !slices.ContainsFunc(sats, func(q *cand) bool {
-				return q.rejected == "" && x.feasible(append(slices.Clip(with), q.lit()))
+				// Each satisfier is tried on its own, not together with c:
+				// c is infeasible, so anything assumed with it is too.
+				return q.rejected == "" && x.feasible(append(slices.Clip(assumptions), q.lit()))
 			}) {
 				culprits = append(culprits, g)
 			}
@@ -325,7 +326,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 			x.locked = true
 		}
 		for _, a := range g.Alts {
-			x.atom(a, with, depth+1)
+			x.atom(a, assumptions, depth+1)
 		}
 		if x.subject == nil {
 			x.subject, x.unmet = c, culprits
@@ -385,10 +386,8 @@ func (x *explainer) conflicts(c, q *cand) bool {
 }
 
 // keptDependent finds an installed package that must stay and whose
-// dependency no candidate compatible with c meets: choosing c (another
-// version of its name) would break it.
+// dependency only other versions of c's name meet: choosing c would break it.
 func (x *explainer) keptDependent(c *cand, assumptions []lit) (*cand, relation.Group) {
-	with := append(slices.Clip(assumptions), c.lit())
 	for _, e := range x.p.edges {
 		k := e.from
 		if k == c || !k.isInstalled() || slices.Contains(e.satisfiers, c) ||
@@ -398,9 +397,7 @@ func (x *explainer) keptDependent(c *cand, assumptions []lit) (*cand, relation.G
 		if x.feasible(append(slices.Clip(assumptions), k.lit().not())) {
 			continue // k may go
 		}
-		if !slices.ContainsFunc(e.satisfiers, func(q *cand) bool {
-			return q.name != c.name && q.rejected == "" && x.feasible(append(slices.Clip(with), q.lit()))
-		}) {
+		if !slices.ContainsFunc(e.satisfiers, func(q *cand) bool { return q.name != c.name && q.rejected == "" }) {
 			return k, e.group
 		}
 	}

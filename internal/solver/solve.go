@@ -76,9 +76,44 @@ func (p *problem) optimize() error {
 			p.s.addClause(outputs[n].not())
 		}
 	}
-	// The fixed bounds leave the best model satisfying; re-solving would only
-	// waste time, and the model in hand is deterministic.
 	p.s.model = best
+	return p.canonical()
+}
+
+// canonical breaks the ties left by the penalty levels the same way whatever
+// order the universe and the request came in: walking the candidates by name
+// from the last to the first, it leaves each one out if the optimum allows,
+// so among equally good sets the one whose packages come first by name wins.
+// A candidate the current model leaves out is fixed out for free; only one
+// the model has needs a solve.
+func (p *problem) canonical() error {
+	order := slices.Clone(p.cands)
+	slices.SortFunc(order, func(a, b *cand) int {
+		if c := strings.Compare(b.pkg.Name, a.pkg.Name); c != 0 {
+			return c
+		}
+		return comparePackages(b.pkg, a.pkg)
+	})
+	for _, c := range order {
+		if p.s.value[c.v] != 0 {
+			continue // fixed already
+		}
+		if !p.s.modelValue(c.lit()) {
+			p.s.addClause(c.lit().not())
+			continue
+		}
+		model := slices.Clone(p.s.model)
+		ok, err := p.s.solve(c.lit().not())
+		if err != nil {
+			return p.budgetError()
+		}
+		if ok {
+			p.s.addClause(c.lit().not())
+			continue
+		}
+		p.s.model = model
+		p.s.addClause(c.lit())
+	}
 	return nil
 }
 
