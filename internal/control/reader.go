@@ -49,8 +49,8 @@ type Reader struct {
 }
 
 type span struct {
-	start, colon  int // text[start:colon] is the name
-	firstEnd, end int // text[colon+1:end] the raw value, text[colon+1:firstEnd] its first line
+	start, colon  int32 // text[start:colon] is the name
+	firstEnd, end int32 // text[colon+1:end] the raw value, text[colon+1:firstEnd] its first line
 	line          int
 }
 
@@ -94,8 +94,9 @@ func Parse(name string, data []byte) ([]Stanza, error) {
 func (r *Reader) next() (*Stanza, error) {
 	// Local copies: appending to r.text itself would store a pointer into
 	// the heap-allocated Reader for every line, each with a GC write barrier.
+	// They are stored back for reuse when a stanza is complete; after an
+	// error the Reader is done anyway.
 	text, spans := r.text[:0], r.spans[:0]
-	defer func() { r.text, r.spans = text, spans }()
 	for {
 		line, err := r.readLine()
 		if err == io.EOF {
@@ -120,28 +121,30 @@ func (r *Reader) next() (*Stanza, error) {
 			}
 			text = append(text, line...)
 			text = append(text, '\n')
-			spans[len(spans)-1].end = len(text) - 1
+			spans[len(spans)-1].end = int32(len(text) - 1)
 		case isSpace(c) && isBlank(line):
 			if len(spans) == 0 {
 				continue
 			}
+			r.text, r.spans = text, spans
 			return r.build(text, spans), nil
 		default:
 			colon := nameEnd(line)
 			if colon < 0 {
 				return nil, r.badFieldLine(line)
 			}
-			start := len(text)
+			start := int32(len(text)) // text stays far below 2 GiB: see MaxStanzaLen
 			text = append(text, line...)
 			text = append(text, '\n')
-			end := len(text) - 1
-			spans = append(spans, span{start: start, colon: start + colon, firstEnd: end, end: end, line: r.line})
+			end := int32(len(text) - 1)
+			spans = append(spans, span{start: start, colon: start + int32(colon), firstEnd: end, end: end, line: r.line})
 		}
 		if len(text) > MaxStanzaLen {
 			sp := spans[len(spans)-1]
 			return nil, r.syntaxError(string(text[sp.start:sp.colon]), "", ErrStanzaTooLong)
 		}
 	}
+	r.text, r.spans = text, spans
 	if len(spans) == 0 {
 		return nil, io.EOF
 	}
@@ -203,7 +206,7 @@ func (r *Reader) build(buf []byte, spans []span) *Stanza {
 		// copies with a bulk write barrier that is slow while the GC marks.
 		f := &fields[i]
 		f.Name = text[sp.start:sp.colon]
-		f.Value = valueOf(text[sp.colon+1:sp.end], sp.firstEnd-sp.colon-1)
+		f.Value = valueOf(text[sp.colon+1:sp.end], int(sp.firstEnd-sp.colon-1))
 		f.Line = sp.line
 		f.rawStart, f.rawEnd = uint32(sp.colon+1), uint32(sp.end)
 	}

@@ -332,3 +332,31 @@ func TestParseDoesNotModifyInput(t *testing.T) {
 		t.Error("stanza changed when the input did")
 	}
 }
+
+// opkg-lede pkg_parse.h EXCESSIVE_LINE_LEN (4096<<8): lines up to 1 MiB are
+// read, longer ones refused; the limit does not depend on how the input
+// arrives.
+func TestLineLimitBoundary(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		valueLen int
+		ok       bool
+	}{
+		{MaxLineLen - len("D: "), true},
+		{MaxLineLen - len("D: ") + 1, false},
+	} {
+		for _, ending := range []string{"\n", "\r\n", ""} {
+			in := "A: 1\nD: " + strings.Repeat("v", tc.valueLen) + ending
+			for _, src := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
+				r := NewReader("f", src)
+				s, err := r.Next()
+				if tc.ok && (err != nil || len(s.Get("D")) != tc.valueLen) {
+					t.Errorf("line of %d bytes + %q: %v", tc.valueLen+3, ending, err)
+				}
+				if !tc.ok && !errors.Is(err, ErrLineTooLong) {
+					t.Errorf("line of %d bytes + %q: got %v, want ErrLineTooLong", tc.valueLen+3, ending, err)
+				}
+			}
+		}
+	}
+}
