@@ -44,12 +44,23 @@ func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' 
 // compareNumber compares two runs of decimal digits by value, whatever
 // their length.
 func compareNumber(a, b string) int {
-	a = strings.TrimLeft(a, "0")
-	b = strings.TrimLeft(b, "0")
+	// Hand-written: runs are a few digits long, and strings.TrimLeft and
+	// strings.Compare cost more than the work here.
+	for len(a) > 0 && a[0] == '0' {
+		a = a[1:]
+	}
+	for len(b) > 0 && b[0] == '0' {
+		b = b[1:]
+	}
 	if len(a) != len(b) {
 		return sign(len(a) - len(b))
 	}
-	return strings.Compare(a, b)
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			return sign(int(a[i]) - int(b[i]))
+		}
+	}
+	return 0
 }
 
 // weight is dpkg's order of a byte inside a non-digit run; the end of the
