@@ -14,6 +14,9 @@ func cleanName(raw string) (string, Reason) {
 	if raw[0] == '/' {
 		return "", ReasonAbsolutePath
 	}
+	if name, ok := alreadyClean(raw); ok {
+		return name, 0
+	}
 	var b strings.Builder
 	rest := raw
 	for rest != "" {
@@ -37,6 +40,25 @@ func cleanName(raw string) (string, Reason) {
 		b.WriteString(comp)
 	}
 	return b.String(), 0
+}
+
+// alreadyClean returns raw without its "./" prefix and trailing "/" when
+// that is the whole normalisation (the common case: no copy is made).
+func alreadyClean(raw string) (string, bool) {
+	name := strings.TrimPrefix(raw, "./")
+	name = strings.TrimSuffix(name, "/")
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			continue
+		}
+		comp := name[start:i]
+		if comp == "" || comp == "." || comp == ".." || len(comp) > maxComponentLen {
+			return "", false
+		}
+		start = i + 1
+	}
+	return name, true
 }
 
 // memberName normalises an outer member name: "./data.tar.gz" and the GNU ar

@@ -400,6 +400,9 @@ func (d *DataReader) Next() (*Entry, error) {
 	}
 	for {
 		h, err := d.tr.Next()
+		if errors.Is(err, tar.ErrInsecurePath) {
+			err = nil // with GODEBUG=tarinsecurepath=0; check names it precisely
+		}
 		if err == io.EOF {
 			if err := d.dec.finish(d.opts.Limits.MaxTrailingZeros); err != nil {
 				return nil, d.fail(err)
@@ -466,6 +469,9 @@ func readControl(dec *decompressor, pkg, member string, opts Options) (*Control,
 	c := &Control{}
 	for {
 		h, err := tr.Next()
+		if errors.Is(err, tar.ErrInsecurePath) {
+			err = nil
+		}
 		if err == io.EOF {
 			break
 		}
