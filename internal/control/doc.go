@@ -22,7 +22,8 @@
 // # Grammar
 //
 // Input is split into lines at "\n"; CRs before it are dropped, so CRLF
-// input reads like LF input. Each line is one of:
+// input reads like LF input. Other bytes are taken as they are (no UTF-8
+// check; the data is all UTF-8). Each line is one of:
 //
 //   - a separator: empty, or white space only (space, tab, CR, VT, FF) not
 //     beginning with a space. It ends the current stanza. Separators where no
@@ -31,9 +32,9 @@
 //   - a continuation line: it begins with a space (anything may follow,
 //     including nothing: opkg-lede's pkg_parse.c treats a line of exactly " "
 //     as Description text, and the real feeds hold 3,082 such lines that a
-//     deb822 parser would take for separators), or with a tab followed by
-//     something other than white space (deb822 allows it; opkg-lede ignores
-//     such a line; the data has none). It belongs to the field above it. A
+//     deb822 parser would take for separators), or with a tab when the line
+//     is not all white space (deb822 allows it; opkg-lede ignores such a
+//     line; the data has none). It belongs to the field above it. A
 //     continuation line where no field is open is skipped when it is blank
 //     (opkg-lede reads it as the end of an empty stanza) and an error
 //     otherwise.

@@ -18,18 +18,19 @@ type Field struct {
 	// rawStart and rawEnd locate the text after the colon, exactly as read
 	// (CR removed), in the Stanza.text it was read into, so that the writer
 	// reproduces "Description:  x" and trailing spaces. Offsets rather than a
-	// string keep Field at two pointers. The writer uses that text only
-	// while Value still equals what it reads as, so a Value edited directly,
-	// or a Field moved to another stanza, is written in the canonical form,
-	// never as stale text.
+	// string keep Field at two pointers. The writer uses that text only if
+	// it still reads as Value, so a Value edited directly, or a Field copied
+	// into another stanza, is never written as stale text.
 	rawStart, rawEnd uint32
 }
 
 // Stanza is one paragraph: fields in input order. A Stanza returned by
 // Reader.Next or Parse is never reused by the reader; it stays valid and may
-// be kept or modified. Its strings share one allocation per stanza, so keeping
-// any of them keeps the whole stanza's text alive: copy (strings.Clone) what a
-// long-lived structure keeps from a large index.
+// be kept or modified. Its strings share one allocation per stanza, and
+// stanzas share chunks of Field and Stanza structs, so keeping part of one
+// keeps more alive: a long-lived structure should copy what it keeps
+// (strings.Clone, Stanza.Clone). See "Memory and lifetime" in the package
+// documentation.
 type Stanza struct {
 	// File is the name the stanza was read from (as given to NewReader), for
 	// error messages; empty for stanzas built in code.
