@@ -223,12 +223,14 @@ func (p *problem) reasons(final map[*nameInfo]*cand) map[*cand]Reason {
 			}
 		}
 	}
+	// By name, so the reasons do not depend on the order of the request or
+	// of the universe.
+	slices.SortFunc(queue, func(a, b *cand) int { return strings.Compare(a.pkg.Name, b.pkg.Name) })
 	rest := make([]*cand, 0, len(final))
-	for _, n := range p.nameOrder {
-		if c := final[n]; c != nil {
-			rest = append(rest, c)
-		}
+	for _, c := range final {
+		rest = append(rest, c)
 	}
+	slices.SortFunc(rest, func(a, b *cand) int { return strings.Compare(a.pkg.Name, b.pkg.Name) })
 	done := map[*cand]bool{}
 	visit := func(c *cand) {
 		if done[c] {
@@ -241,7 +243,7 @@ func (p *problem) reasons(final map[*nameInfo]*cand) map[*cand]Reason {
 					if final[q.name] != q {
 						continue
 					}
-					if _, ok := reasons[q]; !ok && !q.isInstalled() {
+					if _, ok := reasons[q]; !ok && !q.isInstalled() && q != c {
 						reasons[q] = Reason{Kind: kind, By: c.pkg.Name}
 						queue = append(queue, q)
 					}
