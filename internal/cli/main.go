@@ -48,7 +48,6 @@ func run(ctx context.Context, sys engine.System, args []string, stdin io.Reader,
 		stdout:      stdout,
 		stderr:      stderr,
 	}
-	inv.options.engine.Verbosity = engine.Notice
 
 	// lede's args_parse: getopt reports each bad option as it goes, -v
 	// prints the version and exits on the spot, and any bad option ends
@@ -91,9 +90,10 @@ func run(ctx context.Context, sys engine.System, args []string, stdin io.Reader,
 		return inv.usage()
 	}
 
-	inv.msgs = &messages{stdout: stdout, verbosity: inv.options.engine.Verbosity}
 	inv.engine = engine.New(sys, inv.options.engine)
+	inv.msgs = &messages{stdout: stdout, verbosity: inv.engine.Verbosity()}
 	status := inv.report(cmd, cmd.run(ctx, inv, cmdArgs))
+	inv.msgs.verbosity = inv.engine.Verbosity()
 	inv.msgs.flush(stderr)
 	return status
 }

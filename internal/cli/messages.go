@@ -61,6 +61,8 @@ func (m *messages) flush(w io.Writer) {
 
 // say passes the engine's messages through opkg's plumbing.
 func (inv *invocation) say(msgs []engine.Message) {
+	// The configuration may have set the level ("option verbosity").
+	inv.msgs.verbosity = inv.engine.Verbosity()
 	for _, m := range msgs {
 		text := m.Text + "\n"
 		switch m.Level {

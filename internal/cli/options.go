@@ -211,6 +211,7 @@ func (g *globalOptions) apply(it scanItem) {
 	case optListsDir:
 		e.ListsDir = it.value
 	case optVerbosity:
+		e.VerbositySet = true
 		e.Verbosity = engine.Info
 		if it.hasArg {
 			e.Verbosity = engine.Verbosity(atoi(it.value))

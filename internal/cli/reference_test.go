@@ -48,6 +48,7 @@ func TestAgainstReferenceOpkg(t *testing.T) {
 		"root/etc/opkg.conf":      "arch never-read 1\n",
 		"broken/etc/opkg/x.conf":  "arch all 1\nbogus line\nsrc/gz a http://x\nsrc/gz a http://y\n",
 		"conf/one.conf":           "arch one 3\n",
+		"dup/etc/opkg/a.conf":     "arch all 1\noption verbosity 0\noption force_depends\noption tmp_dir /x\n",
 	} {
 		p := filepath.Join(work, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -57,12 +58,12 @@ func TestAgainstReferenceOpkg(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, dir := range []string{"root/var/lock", "broken/var/lock", "empty/var/lock", "tmp"} {
+	for _, dir := range []string{"root/var/lock", "broken/var/lock", "empty/var/lock", "dup/var/lock", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(work, dir), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	broken, empty := filepath.Join(work, "broken"), filepath.Join(work, "empty")
+	broken, empty, dup := filepath.Join(work, "broken"), filepath.Join(work, "empty"), filepath.Join(work, "dup")
 	cases := [][]string{
 		{},
 		{"-A", "--force-depends"},
@@ -84,6 +85,8 @@ func TestAgainstReferenceOpkg(t *testing.T) {
 		{"-f", filepath.Join(work, "missing.conf"), "print-architecture"},
 		{"-o", broken, "print-architecture"},
 		{"-o", broken, "-V0", "print-architecture"},
+		// Command-line settings come first; the file repeating them is told so.
+		{"-o", dup, "-V1", "--force-depends", "-t", filepath.Join(work, "tmp"), "print-architecture"},
 		{"-o", root, "-n", "print-architecture"},
 		{"-o", root, "-p", "1", "print-architecture"},
 		{"-o", root, "-Vv", "print-architecture"},

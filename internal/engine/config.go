@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 
 	"pakt/internal/opkgconf"
 )
@@ -51,6 +52,9 @@ func (o *Options) confOptions() []opkgconf.Option {
 	value(o.Cache, "cache")
 	value(o.TmpDir, "tmp_dir")
 	value(o.VerifyProgram, "verify_program")
+	if o.VerbositySet {
+		out = append(out, opkgconf.Option{Name: "verbosity", Value: strconv.Itoa(int(o.Verbosity))})
+	}
 	return out
 }
 
@@ -87,6 +91,7 @@ func (e *Engine) loadConfig() (*opkgconf.Config, []Message, error) {
 	if err != nil {
 		return nil, msgs, err
 	}
+	e.verbosity = Verbosity(cfg.Verbosity())
 	for _, w := range warns {
 		m := Message{Level: Error, Func: w.Func, Text: w.Msg}
 		if w.Level == opkgconf.LevelNotice {

@@ -45,7 +45,10 @@ type Options struct {
 	VerifyProgram string   // --verify-program
 	AddArch       []string // --add-arch <arch>:<priority>, as given
 	AddDest       []string // --add-dest <name>:<path>, as given
-	Verbosity     Verbosity
+	// Verbosity is -V's level when VerbositySet; otherwise the
+	// configuration's "option verbosity", else Notice.
+	Verbosity    Verbosity
+	VerbositySet bool
 
 	QueryAll           bool // -A
 	NoCase             bool // -i, --nocase
@@ -93,9 +96,21 @@ func (s System) getenv(name string) string {
 type Engine struct {
 	sys  System
 	opts Options
+	// verbosity is the level in effect: -V, else the configuration's once
+	// it has been read.
+	verbosity Verbosity
 }
 
 // New returns an Engine for one invocation with the given options.
 func New(sys System, opts Options) *Engine {
-	return &Engine{sys: sys, opts: opts}
+	e := &Engine{sys: sys, opts: opts, verbosity: Notice}
+	if opts.VerbositySet {
+		e.verbosity = opts.Verbosity
+	}
+	return e
 }
+
+// Verbosity is the message level in effect: -V if given, else what the
+// configuration says once a use case has read it ("option verbosity"),
+// else Notice. The cli filters messages with it.
+func (e *Engine) Verbosity() Verbosity { return e.verbosity }

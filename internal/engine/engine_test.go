@@ -173,3 +173,27 @@ func TestCompareVersionsReadsConfiguration(t *testing.T) {
 		t.Error("a missing -f file must fail compare-versions too")
 	}
 }
+
+// TestVerbosity: -V wins; without it the configuration's "option verbosity"
+// applies once read; else NOTICE.
+func TestVerbosity(t *testing.T) {
+	t.Parallel()
+	sys := System{Files: fstest.MapFS{"etc/opkg.conf": {Data: []byte("option verbosity 3\n")}}, Dir: "/"}
+	for _, tt := range []struct {
+		opts          Options
+		before, after Verbosity
+	}{
+		{Options{}, Notice, Debug},
+		{Options{Verbosity: Error, VerbositySet: true}, Error, Error},
+		{Options{Verbosity: Info, VerbositySet: true}, Info, Info},
+	} {
+		e := New(sys, tt.opts)
+		before := e.Verbosity()
+		if _, err := e.Architectures(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if before != tt.before || e.Verbosity() != tt.after {
+			t.Errorf("%+v: verbosity %d then %d, want %d then %d", tt.opts, before, e.Verbosity(), tt.before, tt.after)
+		}
+	}
+}
