@@ -70,6 +70,7 @@ func (e *Engine) loadConfig() (*opkgconf.Config, []Message, error) {
 		ConfDir:        e.sys.getenv("OPKG_CONF_DIR"),
 		ListsDir:       e.opts.ListsDir,
 		WorkDir:        e.sys.Dir,
+		PkgArch:        e.pkgArch(),
 	}
 	var msgs []Message
 	for _, spec := range e.opts.AddArch {

@@ -3,10 +3,14 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"testing/fstest"
 
+	"pakt/internal/realdata"
 	"pakt/internal/version"
 )
 
@@ -195,5 +199,39 @@ func TestVerbosity(t *testing.T) {
 		if before != tt.before || e.Verbosity() != tt.after {
 			t.Errorf("%+v: verbosity %d then %d, want %d then %d", tt.opts, before, e.Verbosity(), tt.before, tt.after)
 		}
+	}
+}
+
+func TestDistribArch(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"DISTRIB_ID='OpenWrt'\nDISTRIB_ARCH='mipsel_24kc'\n": "mipsel_24kc",
+		"DISTRIB_ARCH=\"aarch64_cortex-a53\"":                "aarch64_cortex-a53",
+		"  DISTRIB_ARCH=x86_64  ":                            "x86_64",
+		"DISTRIB_ARCH=''":                                    "",
+		"DISTRIB_ARCH='$(rm -rf /)'":                         "",
+		"DISTRIB_TARGET='x86/64'":                            "",
+		"":                                                   "",
+	} {
+		if got := distribArch(strings.NewReader(in)); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestArchitecturesOnRealRootfs: an OpenWrt root configures no arch; the
+// defaults include its package architecture, as opkg-lede built for it
+// prints them (all 1, noarch 1, <pkgarch> 10).
+func TestArchitecturesOnRealRootfs(t *testing.T) {
+	t.Parallel()
+	rootfs := filepath.Join(realdata.Dir(t), "status", "openwrt-23.05-snapshot-x86_64-trillaman", "rootfs")
+	sys := System{Files: os.DirFS("/"), Dir: "/"}
+	got, err := New(sys, Options{OfflineRoot: rootfs}).Architectures(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Arch{{"all", "1"}, {"noarch", "1"}, {"x86_64", "10"}}
+	if !reflect.DeepEqual(got.Arches, want) {
+		t.Errorf("arches = %v, want %v", got.Arches, want)
 	}
 }
