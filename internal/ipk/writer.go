@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ type Package struct {
 	// and symlinks (symlinks need an fs.ReadLinkFS such as os.DirFS). Its
 	// root becomes "./".
 	Data fs.FS
+	// Exclude names paths of Data left out with all they hold: "CONTROL"
+	// when Data is the package source directory, as ipkg-build excludes it.
+	Exclude []string
 }
 
 // WriteOptions fix everything that would otherwise make two builds differ.
@@ -64,12 +68,12 @@ func (e *UnsupportedFileError) Error() string {
 func (e *UnsupportedFileError) Unwrap() error { return e.Err }
 
 // DataSize returns the size of the uncompressed data archive Write would
-// make from data: the figure OpenWrt's ipkg-build writes into the control
+// make from pkg.Data: the figure OpenWrt's ipkg-build writes into the control
 // stanza's Installed-Size. The caller updates the stanza, then calls Write.
 // File contents are not read, only their sizes.
-func DataSize(data fs.FS, opts WriteOptions) (int64, error) {
+func DataSize(pkg Package, opts WriteOptions) (int64, error) {
 	var n countWriter
-	if err := writeDataTar(&n, data, opts, false); err != nil {
+	if err := writeDataTar(&n, pkg, opts, false); err != nil {
 		return 0, err
 	}
 	return int64(n), nil
@@ -99,11 +103,11 @@ func Write(w io.Writer, pkg Package, opts WriteOptions) error {
 		return err
 	}
 	var dataLen countWriter
-	if err := gzipTo(&dataLen, opts, func(w io.Writer) error { return writeDataTar(w, pkg.Data, opts, true) }); err != nil {
+	if err := gzipTo(&dataLen, opts, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) }); err != nil {
 		return err
 	}
 	writeData := func(w io.Writer) error {
-		return gzipTo(w, opts, func(w io.Writer) error { return writeDataTar(w, pkg.Data, opts, true) })
+		return gzipTo(w, opts, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) })
 	}
 	members := []struct {
 		name  string
@@ -305,12 +309,19 @@ func controlArchive(files []ControlFile, opts WriteOptions) ([]byte, error) {
 // writeDataTar writes the data archive of fsys: "./", then every entry in
 // fs.WalkDir's order, which is lexical within each directory, as GNU tar's
 // --sort=name. Without content, files are written as zeros (DataSize).
-func writeDataTar(w io.Writer, fsys fs.FS, opts WriteOptions, content bool) error {
+func writeDataTar(w io.Writer, pkg Package, opts WriteOptions, content bool) error {
+	fsys := pkg.Data
 	p := &recordPadder{w: w}
 	tw := tar.NewWriter(p)
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if slices.Contains(pkg.Exclude, name) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {

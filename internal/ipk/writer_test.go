@@ -177,7 +177,7 @@ func TestWriteMatchesIpkgBuild(t *testing.T) {
 	if dataLen%10240 != 0 {
 		t.Errorf("data tar length %d is not whole records", dataLen)
 	}
-	size, err := DataSize(tree, WriteOptions{ModTime: epoch, Uid: 1000, Gid: 1000})
+	size, err := DataSize(Package{Data: tree}, WriteOptions{ModTime: epoch, Uid: 1000, Gid: 1000})
 	if err != nil || size != int64(dataLen) {
 		t.Errorf("DataSize = %d, %v; data tar is %d bytes", size, err, dataLen)
 	}
@@ -240,5 +240,29 @@ func TestWriteRefuses(t *testing.T) {
 	err := Write(&buf, Package{Control: sampleControl(), Data: dev}, WriteOptions{})
 	if ue, ok := err.(*UnsupportedFileError); !ok || ue.Path != "dev/null" {
 		t.Errorf("device: %v", err)
+	}
+}
+
+// Exclude leaves out the CONTROL directory of a package source tree, as
+// ipkg-build does, and the package equals one built without it.
+func TestWriteExclude(t *testing.T) {
+	t.Parallel()
+	withControl := sampleTree()
+	withControl["CONTROL/control"] = &fstest.MapFile{Data: []byte("Package: x\n"), Mode: 0o644}
+	withControl["CONTROL"] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+	var a, b bytes.Buffer
+	if err := Write(&a, Package{Control: sampleControl(), Data: withControl, Exclude: []string{"CONTROL"}}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&b, Package{Control: sampleControl(), Data: sampleTree()}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("excluded CONTROL still changed the package")
+	}
+	n1, _ := DataSize(Package{Data: withControl, Exclude: []string{"CONTROL"}}, WriteOptions{})
+	n2, _ := DataSize(Package{Data: sampleTree()}, WriteOptions{})
+	if n1 != n2 || n1 == 0 {
+		t.Errorf("DataSize %d with exclusion, %d without", n1, n2)
 	}
 }
