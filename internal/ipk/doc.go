@@ -104,8 +104,9 @@
 // archive needs each member's size first, so Write compresses the data
 // archive twice (once to measure) rather than hold it in memory.
 //
-// Building a package is the caller's: read CONTROL/, validate the stanza,
-// set Installed-Size to DataSize (the uncompressed data archive's size, as
-// ipkg-build measures it), name the file <name>_<version>_<arch>.ipk, and
-// call Write.
+// Building a package is the caller's (`pakt build`): read CONTROL/ into
+// ControlFiles, validate the stanza, set its Installed-Size to DataSize (the
+// uncompressed data archive's size, as ipkg-build measures it), name the file
+// <name>_<version>_<arch>.ipk, and call Write with Package.Data =
+// os.DirFS(dir) and Package.Exclude = ["CONTROL"].
 package ipk
