@@ -64,7 +64,7 @@ func run(ctx context.Context, sys engine.System, args []string, stdin io.Reader,
 			fmt.Fprintf(stderr, "%s: %s\n", args[0], it.diagnostic)
 		case optVersion:
 			fmt.Fprintf(stdout, "%s version %s\n", inv.name(), paktVersion())
-			return 0
+			return exitOK
 		case optConfusedN, optConfusedP:
 			code := 'n'
 			if it.id == optConfusedP {

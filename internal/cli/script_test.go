@@ -21,9 +21,10 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs one script per command-line behaviour from
 // testdata/script. UPDATE_GOLDEN=1 rewrites the expected output kept
-// inside the scripts; the golden files in testdata hold what opkg-lede
-// prints (see their headers in TestUsageGolden) and are never rewritten
-// from pakt's output.
+// inside the scripts (pakt's own texts). The golden files in testdata
+// ($GOLDEN in scripts) hold what opkg-lede prints — usage-opkg.golden was
+// extracted from lede's src/opkg-cl.c, print-architecture.golden produced
+// by the real binary — and are never rewritten from pakt's output.
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	golden, err := filepath.Abs("testdata")

@@ -4,8 +4,8 @@ import "io"
 
 // The usage text is opkg-lede's (src/opkg-cl.c usage()) byte for byte, as
 // scripts and people compare it: testdata/usage-opkg.golden was extracted
-// from that C source and TestUsageGolden compares it with what pakt prints
-// under the opkg name. Under its own name pakt prints the same text with
+// from that C source (and matches the real binary); the usage script
+// compares it with what pakt prints under the opkg name. Under its own name pakt prints the same text with
 // "pakt" in the first line, its own commands after the informational ones
 // and its extra options after the force options.
 
