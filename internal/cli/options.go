@@ -7,7 +7,7 @@ import (
 )
 
 // optionID names what an option does; several spellings share one ID.
-type optionID uint8
+type optionID uint16
 
 const (
 	_ optionID = iota
