@@ -83,8 +83,8 @@ var commands = []command{
 	{names: []string{"why"}, arity: needsArgs, paktOnly: true, function: "pakt_why", run: runWhy},
 	{names: []string{"history"}, paktOnly: true, function: "pakt_history", run: runHistory},
 	{names: []string{"rollback"}, paktOnly: true, function: "pakt_rollback", run: runRollback},
-	{names: []string{"build"}, arity: needsArgs, paktOnly: true, function: "pakt_build", run: runBuild},
-	{names: []string{"index"}, arity: needsArgs, paktOnly: true, function: "pakt_index", run: runIndex},
+	{names: []string{"build"}, arity: needsArgs, paktOnly: true, ownOptions: true, function: "pakt_build", run: runBuild},
+	{names: []string{"index"}, arity: needsArgs, paktOnly: true, ownOptions: true, function: "pakt_index", run: runIndex},
 	{names: []string{"key"}, arity: needsArgs, paktOnly: true, ownOptions: true, function: "pakt_key", run: runKey},
 	{names: []string{"recover"}, paktOnly: true, function: "pakt_recover", run: runRecover},
 }

@@ -16,8 +16,8 @@ import (
 // from this list or a listed command does something. "key" is left out:
 // it is built separately, in cmd_key.go and engine/key.go.
 var notImplemented = []string{
-	"build", "clean", "configure", "depends", "dist-upgrade", "download", "export",
-	"files", "find", "flag", "history", "index", "info", "install", "list",
+	"clean", "configure", "depends", "dist-upgrade", "download", "export",
+	"files", "find", "flag", "history", "info", "install", "list",
 	"list-changed-conffiles", "list-installed", "list-upgradable", "recover",
 	"remove", "restore", "rollback", "search", "status", "update", "upgrade",
 	"verify", "whatconflicts", "whatdepends", "whatdependsrec", "whatprovides",

@@ -166,15 +166,7 @@ func (e *Engine) Rollback(ctx context.Context, args []string) error {
 	return notImplemented("rollback")
 }
 
-// Build builds an .ipk from a directory.
-func (e *Engine) Build(ctx context.Context, args []string) error {
-	return notImplemented("build")
-}
 
-// Index writes Packages, Packages.gz and Packages.sig for a directory of .ipk files.
-func (e *Engine) Index(ctx context.Context, args []string) error {
-	return notImplemented("index")
-}
 
 // Recover finishes or undoes an interrupted transaction.
 func (e *Engine) Recover(ctx context.Context, args []string) error {
