@@ -1,7 +1,26 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"io"
 
+	"pakt/internal/output"
+)
+
+// runFiles prints the files of an installed package (opkg_files_cmd). A
+// package that is not installed is an error message, exit 0, as in lede.
 func runFiles(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.Files(ctx, args)
+	res, err := inv.engine.Files(ctx, args)
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	if err != nil || !res.Found {
+		return err
+	}
+	return inv.buffered(func(w io.Writer) error {
+		if err := output.FilesHeader(w, res.Name, res.Version, res.Dest); err != nil {
+			return err
+		}
+		return output.Lines(w, res.Paths)
+	})
 }

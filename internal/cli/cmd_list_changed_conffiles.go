@@ -1,7 +1,21 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"io"
 
+	"pakt/internal/output"
+)
+
+// runListChangedConffiles prints the conffiles the user has modified
+// (opkg_list_changed_conffiles_cmd).
 func runListChangedConffiles(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.ListChangedConffiles(ctx, args)
+	res, err := inv.engine.ListChangedConffiles(ctx, args)
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	if err != nil {
+		return err
+	}
+	return inv.buffered(func(w io.Writer) error { return output.Lines(w, res.Paths) })
 }

@@ -1,7 +1,21 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"io"
 
+	"pakt/internal/output"
+)
+
+// runListUpgradable prints "name - installed - candidate" for every
+// installed package a feed has a newer version of.
 func runListUpgradable(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.ListUpgradable(ctx, args)
+	res, err := inv.engine.ListUpgradable(ctx, args)
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	if err != nil {
+		return err
+	}
+	return inv.buffered(func(w io.Writer) error { return output.Upgradable(w, res.Lines) })
 }

@@ -6,11 +6,6 @@ import "context"
 // Whoever builds one moves it to its own file and gives it real request and
 // result types.
 
-// Update refreshes the package lists of every configured feed.
-func (e *Engine) Update(ctx context.Context, args []string) error {
-	return notImplemented("update")
-}
-
 // Upgrade upgrades the named packages; none named means every upgradable one.
 func (e *Engine) Upgrade(ctx context.Context, args []string) error {
 	return notImplemented("upgrade")
@@ -39,51 +34,6 @@ func (e *Engine) Configure(ctx context.Context, args []string) error {
 // Flag sets a flag (hold, noprune, user, ok, installed, unpacked) on packages; args[0] is the flag.
 func (e *Engine) Flag(ctx context.Context, args []string) error {
 	return notImplemented("flag")
-}
-
-// List lists available packages matching the globs.
-func (e *Engine) List(ctx context.Context, args []string) error {
-	return notImplemented("list")
-}
-
-// ListInstalled lists installed packages matching the globs.
-func (e *Engine) ListInstalled(ctx context.Context, args []string) error {
-	return notImplemented("list-installed")
-}
-
-// ListUpgradable lists installed packages with a newer candidate.
-func (e *Engine) ListUpgradable(ctx context.Context, args []string) error {
-	return notImplemented("list-upgradable")
-}
-
-// ListChangedConffiles lists conffiles the user has modified.
-func (e *Engine) ListChangedConffiles(ctx context.Context, args []string) error {
-	return notImplemented("list-changed-conffiles")
-}
-
-// Files lists the files of an installed package.
-func (e *Engine) Files(ctx context.Context, args []string) error {
-	return notImplemented("files")
-}
-
-// Search finds the installed packages owning files that match a glob.
-func (e *Engine) Search(ctx context.Context, args []string) error {
-	return notImplemented("search")
-}
-
-// Find finds packages whose name or description matches a glob.
-func (e *Engine) Find(ctx context.Context, args []string) error {
-	return notImplemented("find")
-}
-
-// Info shows every field of the packages matching the globs.
-func (e *Engine) Info(ctx context.Context, args []string) error {
-	return notImplemented("info")
-}
-
-// Status shows the status of the installed packages matching the globs.
-func (e *Engine) Status(ctx context.Context, args []string) error {
-	return notImplemented("status")
 }
 
 // Download downloads packages into the working directory.

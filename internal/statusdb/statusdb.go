@@ -213,15 +213,12 @@ func (db *DB) Files(fsys fs.FS, p *Package) ([]string, error) {
 	return out, nil
 }
 
-// ConffileChanged reports whether the file of a conffile differs from the
-// hash recorded at install: sha256 when the recorded hash is longer than
-// 33 characters, else md5 (opkg-lede's conffile_has_been_modified). A
-// missing or unreadable file counts as changed, as in lede. offlineRoot
-// is prefixed to the path ("" on a running system).
-func ConffileChanged(fsys fs.FS, offlineRoot string, c pkginfo.Conffile) bool {
-	if c.Hash == "" {
-		return true
-	}
+// ConffileSum hashes the file of a conffile the way its recorded hash was
+// made: sha256 when the recorded hash is longer than 33 characters, else
+// md5 (opkg-lede's conffile_has_been_modified). offlineRoot is prefixed to
+// the path ("" on a running system). The error is the file's open or read
+// error.
+func ConffileSum(fsys fs.FS, offlineRoot string, c pkginfo.Conffile) (string, error) {
 	var h hash.Hash
 	if len(c.Hash) > 33 {
 		h = sha256.New()
@@ -230,13 +227,24 @@ func ConffileChanged(fsys fs.FS, offlineRoot string, c pkginfo.Conffile) bool {
 	}
 	f, err := fsys.Open(FSPath(offlineRoot + c.Path))
 	if err != nil {
-		return true
+		return "", err
 	}
 	defer f.Close()
 	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ConffileChanged reports whether the file of a conffile differs from the
+// hash recorded at install. A conffile without a hash, or whose file is
+// missing or unreadable, counts as changed, as in lede.
+func ConffileChanged(fsys fs.FS, offlineRoot string, c pkginfo.Conffile) bool {
+	if c.Hash == "" {
 		return true
 	}
-	return hex.EncodeToString(h.Sum(nil)) != c.Hash
+	sum, err := ConffileSum(fsys, offlineRoot, c)
+	return err != nil || sum != c.Hash
 }
 
 // readFile reads a whole file through fsys, refusing one above limit.
