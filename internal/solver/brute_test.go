@@ -96,6 +96,66 @@ func (b *bfUniverse) best(name string, req Request) (*Package, int) {
 	return best, arch
 }
 
+// reachable lists the names the installed set and the request lead to: a
+// plan never installs a package nothing asks for or needs (doc.go). Only
+// packages that may be installed lead further.
+func (b *bfUniverse) reachable(req Request) []string {
+	seen := map[string]bool{}
+	var queue []string
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			queue = append(queue, name)
+		}
+	}
+	for n := range b.start {
+		add(n)
+	}
+	for _, a := range req.Install {
+		add(a.Name)
+	}
+	for _, n := range append(slices.Clip(req.Remove), append(req.Upgrade, req.Exclude...)...) {
+		add(n)
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, n := range b.names {
+			for _, p := range b.choice[n] {
+				if p.Name != name && slices.ContainsFunc(p.Provides, func(a relation.Atom) bool { return a.Name == name }) {
+					add(p.Name)
+				}
+			}
+		}
+		for _, p := range b.choice[name] {
+			if !b.eligible(p, req) {
+				continue
+			}
+			var groups []relation.Group
+			installed := b.start[name] == p
+			if installed || !req.NoDeps {
+				groups = append(groups, p.PreDepends...)
+				groups = append(groups, p.Depends...)
+			}
+			if !installed && !req.NoRecommends {
+				groups = append(groups, p.Recommends...)
+			}
+			for _, g := range groups {
+				for _, a := range g.Alts {
+					add(a.Name)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, n := range b.names {
+		if seen[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // rank counts the distinct eligible feed versions of p's name newer than p.
 func (b *bfUniverse) rank(p *Package, req Request) int {
 	var newer []string
@@ -245,6 +305,7 @@ func costOf(pkgs []*Package, req Request, finalList []*Package, broken []Unmet) 
 // the universe has more than limit sets to try.
 func bruteForce(pkgs []*Package, req Request, limit int) (*bfResult, bool) {
 	b := newBFUniverse(pkgs)
+	b.names = b.reachable(req)
 	total := 1
 	for _, n := range b.names {
 		total *= len(b.choice[n]) + 1
