@@ -98,16 +98,19 @@ func Write(w io.Writer, pkg Package, opts WriteOptions) error {
 	if opts.GzipLevel == 0 {
 		opts.GzipLevel = gzip.DefaultCompression
 	}
-	control, err := controlArchive(pkg.Control, opts)
+	// inner makes the control archive, then the data archive twice; outer
+	// is open around the second.
+	inner, outer := &gzipper{level: opts.GzipLevel}, &gzipper{level: opts.GzipLevel}
+	control, err := controlArchive(inner, pkg.Control, opts)
 	if err != nil {
 		return err
 	}
 	var dataLen countWriter
-	if err := gzipTo(&dataLen, opts, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) }); err != nil {
+	if err := inner.to(&dataLen, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) }); err != nil {
 		return err
 	}
 	writeData := func(w io.Writer) error {
-		return gzipTo(w, opts, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) })
+		return inner.to(w, func(w io.Writer) error { return writeDataTar(w, pkg, opts, true) })
 	}
 	members := []struct {
 		name  string
@@ -140,7 +143,7 @@ func Write(w io.Writer, pkg Package, opts WriteOptions) error {
 	}
 	// OpenWrt's ipkg-build: `tar -cf - ./debian-binary ./data.tar.gz
 	// ./control.tar.gz | gzip -n`, data before control.
-	return gzipTo(w, opts, func(w io.Writer) error {
+	return outer.to(w, func(w io.Writer) error {
 		p := &recordPadder{w: w}
 		tw := tar.NewWriter(p)
 		for _, m := range members {
@@ -188,24 +191,36 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-func gzipTo(w io.Writer, opts WriteOptions, body func(io.Writer) error) error {
-	level := opts.GzipLevel
-	if level == 0 {
-		level = gzip.DefaultCompression
-	}
-	zw, err := gzip.NewWriterLevel(w, level)
-	if err != nil {
-		return err
+// gzipper makes gzip streams one after the other with one compressor: a
+// compressor's tables weigh megabytes, and Write needs four streams.
+type gzipper struct {
+	level int
+	zw    *gzip.Writer
+}
+
+func (g *gzipper) to(w io.Writer, body func(io.Writer) error) error {
+	if g.zw == nil {
+		level := g.level
+		if level == 0 {
+			level = gzip.DefaultCompression
+		}
+		zw, err := gzip.NewWriterLevel(w, level)
+		if err != nil {
+			return err
+		}
+		g.zw = zw
+	} else {
+		g.zw.Reset(w)
 	}
 	// gzip -n: no name, mtime 0 (this gzip writes a zero time.Time as
 	// a wrapped negative number, so the epoch is set explicitly); OS byte
 	// "Unix" as gzip(1) writes it.
-	zw.ModTime = time.Unix(0, 0)
-	zw.OS = 3
-	if err := body(zw); err != nil {
+	g.zw.ModTime = time.Unix(0, 0)
+	g.zw.OS = 3
+	if err := body(g.zw); err != nil {
 		return err
 	}
-	return zw.Close()
+	return g.zw.Close()
 }
 
 func header(opts WriteOptions, name string, typ byte, mode int64) *tar.Header {
@@ -261,7 +276,7 @@ func tarMode(m fs.FileMode) int64 {
 
 // controlArchive builds control.tar.gz in memory (it is small): "./" then
 // the members sorted by name, as `tar --sort=name -C CONTROL .` does.
-func controlArchive(files []ControlFile, opts WriteOptions) ([]byte, error) {
+func controlArchive(gz *gzipper, files []ControlFile, opts WriteOptions) ([]byte, error) {
 	sorted := append([]ControlFile(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	hasControl := false
@@ -278,7 +293,7 @@ func controlArchive(files []ControlFile, opts WriteOptions) ([]byte, error) {
 		return nil, errors.New(`ipk: no "control" file`)
 	}
 	var buf bytes.Buffer
-	err := gzipTo(&buf, opts, func(w io.Writer) error {
+	err := gz.to(&buf, func(w io.Writer) error {
 		p := &recordPadder{w: w}
 		tw := tar.NewWriter(p)
 		if err := tw.WriteHeader(header(opts, "./", tar.TypeDir, 0o755)); err != nil {
@@ -311,6 +326,7 @@ func controlArchive(files []ControlFile, opts WriteOptions) ([]byte, error) {
 // --sort=name. Without content, files are written as zeros (DataSize).
 func writeDataTar(w io.Writer, pkg Package, opts WriteOptions, content bool) error {
 	fsys := pkg.Data
+	buf := make([]byte, 32<<10) // io.CopyN would allocate one per file
 	p := &recordPadder{w: w}
 	tw := tar.NewWriter(p)
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -354,7 +370,7 @@ func writeDataTar(w io.Writer, pkg Package, opts WriteOptions, content bool) err
 			return nil
 		}
 		if !content {
-			_, err := io.CopyN(tw, zeros{}, h.Size)
+			_, err := io.CopyBuffer(tw, io.LimitReader(zeros{}, h.Size), buf)
 			return err
 		}
 		f, err := fsys.Open(name)
@@ -362,10 +378,11 @@ func writeDataTar(w io.Writer, pkg Package, opts WriteOptions, content bool) err
 			return err
 		}
 		defer f.Close()
-		if _, err := io.CopyN(tw, f, h.Size); err != nil {
-			if err == io.EOF {
-				err = errChanged
-			}
+		n, err := io.CopyBuffer(tw, io.LimitReader(f, h.Size), buf)
+		if err == nil && n < h.Size {
+			err = errChanged
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		return nil
