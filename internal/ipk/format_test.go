@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,6 +125,7 @@ func TestFormatErrors(t *testing.T) {
 		{"zstd window over limit", ipkAr(members[0], members[2], member{"data.tar.zst", zstdOf(t, good)}), Options{Limits: Limits{MaxDictionary: 1024}}, "data.tar.zst", ProblemTooLarge},
 		{"decompression bomb of zero padding", ipkTarGz(t, members[0], member{"./data.tar.gz", gz(t, append(bytes.Clone(good), make([]byte, 4<<20)...))}, members[2]), Options{}, "data.tar.gz", ProblemTrailingData},
 		{"decompression bomb of header bytes", ipkTarGz(t, members[0], member{"./data.tar.gz", gz(t, tarOf(t, tentry{hdr: tar.Header{Typeflag: tar.TypeReg, Name: "./a", Format: tar.FormatPAX, PAXRecords: map[string]string{"comment": strings.Repeat("z", 200<<10)}}}))}, members[2]), Options{Limits: Limits{MaxTrailingZeros: 1024}}, "data.tar.gz", ProblemTooLarge},
+		{"outer bomb of root entries", gz(t, tarOf(t, slices.Repeat([]tentry{dir("./")}, 100)...)), Options{}, "", ProblemTooLarge},
 		{"control without control file", ipkTarGz(t, members[0], members[1], member{"./control.tar.gz", gz(t, tarOf(t, file("./postinst", "x")))}), Options{}, "control.tar.gz", ProblemMissingControlFile},
 		{"outer member over the limit", ipkTarGz(t, members[0], member{"./data.tar.gz", make([]byte, 1<<20)}, members[2]), Options{Limits: Limits{MaxDataSize: 1024, MaxEntries: 1}}, "data.tar.gz", ProblemTooLarge},
 	}

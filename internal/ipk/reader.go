@@ -74,7 +74,13 @@ type Reader struct {
 	seen    [4]bool // by MemberKind
 	data    *DataReader
 	err     error // sticky
+
+	outerEntries int
 }
+
+// maxOuterEntries bounds the entries of the outer archive; a package has
+// three members, four with a "./" entry.
+const maxOuterEntries = 64
 
 // NewReader starts reading a package. name identifies it in errors (the
 // file name, a URL); it is not opened.
@@ -177,6 +183,12 @@ func (r *Reader) Next() (*Member, error) {
 	var raw string
 	var size int64
 	for {
+		// Skipped entries ("./", symbol tables, PAX globals) and other
+		// members count too: a gzip bomb of empty headers stops here.
+		r.outerEntries++
+		if r.outerEntries > maxOuterEntries {
+			return nil, r.fail(&FormatError{Package: r.pkg, Problem: ProblemTooLarge, Detail: fmt.Sprintf("more than %d outer entries", maxOuterEntries)})
+		}
 		var err error
 		if r.ar != nil {
 			raw, size, err = r.ar.next(maxSize)
