@@ -18,7 +18,7 @@ import (
 var notImplemented = []string{
 	"clean", "configure", "depends", "dist-upgrade", "download", "export",
 	"flag", "history", "install", "recover", "remove", "restore", "rollback",
-	"update", "upgrade", "verify", "whatconflicts", "whatdepends",
+	"upgrade", "verify", "whatconflicts", "whatdepends",
 	"whatdependsrec", "whatprovides", "whatrecommends", "whatreplaces",
 	"whatsuggests", "why",
 }

@@ -19,7 +19,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		dir = "/"
 	}
-	sys := engine.System{Files: os.DirFS("/"), Dir: dir, Getenv: os.Getenv}
+	sys := engine.System{Files: os.DirFS("/"), Dir: dir, Getenv: os.Getenv, RootDir: "/"}
 	return run(context.Background(), sys, args, stdin, stdout, stderr)
 }
 

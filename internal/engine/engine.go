@@ -83,6 +83,11 @@ type System struct {
 	Dir string
 	// Getenv reads the environment; nil means an empty environment.
 	Getenv func(string) string
+	// RootDir is the directory Files reads, in the operating system's
+	// spelling ("/" on a real machine). Writes under the managed root
+	// (internal/fsroot) go there; "" refuses them, so a test System
+	// over an fstest.MapFS can never write to the real disk.
+	RootDir string
 }
 
 func (s System) getenv(name string) string {

@@ -116,8 +116,6 @@ func (e *Engine) Rollback(ctx context.Context, args []string) error {
 	return notImplemented("rollback")
 }
 
-
-
 // Recover finishes or undoes an interrupted transaction.
 func (e *Engine) Recover(ctx context.Context, args []string) error {
 	return notImplemented("recover")

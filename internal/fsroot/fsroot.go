@@ -256,7 +256,7 @@ func (r *Root) CreateTemp(name string, perm fs.FileMode) (*Pending, error) {
 	}
 	for range 100 {
 		temp := path.Join(dir, fmt.Sprintf(".%s%s%016x", base, tempMarker, rand.Uint64()))
-		f, err := r.root.OpenFile(temp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		f, err := r.root.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -277,7 +277,8 @@ func (p *Pending) Write(b []byte) (int, error) {
 	return n, nil
 }
 
-// File is the temporary file, for reading back what was written.
+// File is the temporary file, open for reading and writing, e.g. to check
+// what was written before committing it.
 func (p *Pending) File() *os.File { return p.f }
 
 // Commit makes the new version durable and puts it in place: fsync, close,
