@@ -73,6 +73,8 @@ type explainer struct {
 	lines   []string
 	visited map[*cand]bool
 	calls   int
+	// saidAtom marks relations already explained as unavailable.
+	saidAtom map[string]bool
 
 	// subject is the package opkg's first line names: the deepest one of
 	// a chain of single choices, with its unmet relations (or conflict).
@@ -221,6 +223,15 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 			sats = append(sats, c)
 		}
 	}
+	key := a.String()
+	if len(sats) == 0 && x.saidAtom[key] {
+		x.say(depth, "%s: see above", key)
+		return sats
+	}
+	if x.saidAtom == nil {
+		x.saidAtom = map[string]bool{}
+	}
+	x.saidAtom[key] = true
 	switch {
 	case len(all) == 0:
 		x.say(depth, "%s: no feed has a package called or providing it", a.Name)
