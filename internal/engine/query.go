@@ -12,6 +12,7 @@ import (
 	"pakt/internal/control"
 	"pakt/internal/output"
 	"pakt/internal/pkginfo"
+	"pakt/internal/relation"
 	"pakt/internal/statusdb"
 	"pakt/internal/version"
 )
@@ -98,6 +99,7 @@ func (e *Engine) listFind(args []string, useDesc bool) (*ListResult, error) {
 	for i := 0; i < x.Len(); i++ {
 		en := x.Entry(i)
 		desc, _ := x.Field(i, "Description")
+		desc = ledeDescription(desc)
 		if filtered && !e.match(pattern, en.Name) && (!useDesc || desc == "" || !e.match(pattern, descText(desc))) {
 			continue
 		}
@@ -124,11 +126,26 @@ func (e *Engine) listFind(args []string, useDesc bool) (*ListResult, error) {
 		}
 		name := e.displayName(p.Name, p.ABIVersion)
 		listed[name] = true
-		lines = append(lines, output.ListLine{Name: name, Version: versionText(p.Version), Size: p.Size, Description: p.Description})
+		lines = append(lines, output.ListLine{Name: name, Version: versionText(p.Version), Size: p.Size, Description: ledeDescription(p.Description)})
 	}
 	sort.SliceStable(lines, func(a, b int) bool { return lines[a].Name < lines[b].Name })
 	res.Lines = lines
 	return res, nil
+}
+
+// ledeDescription is a Description as lede stores it: pkg_set_string
+// trims white space around the whole text, so a last continuation line
+// of " " (common in OpenWrt feeds) leaves no trailing space, and an empty
+// one leaves no description at all.
+func ledeDescription(v string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+	for len(v) > 0 && isSpace(v[0]) {
+		v = v[1:]
+	}
+	for len(v) > 0 && isSpace(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	return v
 }
 
 // descText is the description as lede holds it off a terminal, which is
@@ -175,7 +192,7 @@ func (e *Engine) ListInstalled(ctx context.Context, args []string) (*ListResult,
 		if len(args) > 0 && !e.match(args[0], p.Name) {
 			continue
 		}
-		res.Lines = append(res.Lines, output.ListLine{Name: e.displayName(p.Name, p.ABIVersion), Version: versionText(p.Version), Size: p.Size, Description: p.Description})
+		res.Lines = append(res.Lines, output.ListLine{Name: e.displayName(p.Name, p.ABIVersion), Version: versionText(p.Version), Size: p.Size, Description: ledeDescription(p.Description)})
 	}
 	return res, nil
 }
@@ -239,7 +256,7 @@ func (e *Engine) Search(ctx context.Context, args []string) (*ListResult, error)
 		}
 		for _, f := range files {
 			if e.match(args[0], f) {
-				res.Lines = append(res.Lines, output.ListLine{Name: e.displayName(p.Name, p.ABIVersion), Version: versionText(p.Version), Size: p.Size, Description: p.Description})
+				res.Lines = append(res.Lines, output.ListLine{Name: e.displayName(p.Name, p.ABIVersion), Version: versionText(p.Version), Size: p.Size, Description: ledeDescription(p.Description)})
 			}
 		}
 	}
@@ -421,6 +438,19 @@ func (e *Engine) infoStatus(args []string, installedOnly bool) (*InfoResult, err
 // spelled as lede rebuilds it.
 func infoStanza(p *pkginfo.Package) *control.Stanza {
 	s := p.InfoStanza(false)
+	// pkginfo keeps a field that was present but empty ("Provides:" in
+	// old status files) for the status round trip; lede's info prints a
+	// field only when it has something.
+	kept := s.Fields[:0]
+	for _, f := range s.Fields {
+		if f.Name == "Description" {
+			f.Value = ledeDescription(f.Value)
+		}
+		if f.Value != "" {
+			kept = append(kept, f)
+		}
+	}
+	s.Fields = kept
 	if v := versionText(p.Version); v != p.Version {
 		s.Set("Version", v)
 	}
@@ -431,6 +461,55 @@ func infoStanza(p *pkginfo.Package) *control.Stanza {
 type UpgradableResult struct {
 	Messages []Message
 	Lines    []output.UpgradableLine
+}
+
+// dependsResolvable reports whether every Depends and Pre-Depends item of
+// a feed entry can be met by some feed or installed package. lede rejects
+// a candidate that fails this (pkg_hash_check_unresolved), so a kmod
+// built for a kernel the feeds no longer carry is not "upgradable". lede
+// then blames the architectures; pakt says nothing here (DESIGN.md §1.4:
+// that message is a lie) and leaves explaining to install.
+func (w *world) dependsResolvable(i int) bool {
+	p, err := w.available.Package(i)
+	if err != nil {
+		return false
+	}
+	for _, groups := range [][]relation.Group{p.Depends, p.PreDepends} {
+		for _, g := range groups {
+			ok := false
+			for _, a := range g.Alts {
+				if w.atomMet(a) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (w *world) atomMet(a relation.Atom) bool {
+	for _, j := range w.available.Named(a.Name) {
+		if a.Accepts(w.available.Entry(j).Version) {
+			return true
+		}
+	}
+	// lede checks a versioned dependency on a provided name against the
+	// provider's own version.
+	for _, j := range w.available.Providers(a.Name) {
+		if a.Accepts(w.available.Entry(j).Version) {
+			return true
+		}
+	}
+	for _, p := range w.installed.Named(a.Name) {
+		if a.Accepts(p.Version) {
+			return true
+		}
+	}
+	return false
 }
 
 // ListUpgradable lists installed packages for which a feed has a newer
@@ -463,7 +542,7 @@ func (e *Engine) ListUpgradable(ctx context.Context, args []string) (*Upgradable
 					best, bestPrio = i, prio
 				}
 			}
-			if best < 0 {
+			if best < 0 || !w.dependsResolvable(best) {
 				continue
 			}
 			cand := w.available.Entry(best).Version
