@@ -17,7 +17,6 @@ type cand struct {
 	v        int
 	name     *nameInfo
 	rejected string // why it may not be chosen at all ("" when eligible)
-	expanded bool
 }
 
 func (c *cand) lit() lit          { return posLit(c.v) }

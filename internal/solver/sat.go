@@ -56,8 +56,6 @@ func (s *sat) newVar(phase bool) int {
 	return v
 }
 
-func (s *sat) numVars() int { return len(s.value) }
-
 // litValue is 1 when l is true, -1 when false, 0 when unassigned.
 func (s *sat) litValue(l lit) int8 {
 	v := s.value[l.variable()]

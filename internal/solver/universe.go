@@ -103,20 +103,6 @@ func provides(p *Package, a relation.Atom) bool {
 	return false
 }
 
-// providesName reports whether p carries name as its own or in Provides,
-// whatever the version.
-func providesName(p *Package, name string) bool {
-	if p.Name == name {
-		return true
-	}
-	for _, pr := range p.Provides {
-		if pr.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // comparePackages orders candidates of one name: newest version first, then
 // higher architecture priority, then by architecture name.
 func comparePackages(a, b *Package) int {
