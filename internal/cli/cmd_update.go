@@ -38,7 +38,7 @@ func runUpdate(ctx context.Context, inv *invocation, args []string) error {
 	// DESIGN.md §7: unchecked feeds are accepted with a one-line warning.
 	// Under the opkg name the output stays lede's.
 	if !res.SignatureChecked && len(res.Feeds) > 0 && inv.personality == asPakt {
-		fmt.Fprintf(inv.stderr, "%s: warning: feed lists were not signature-checked (option check_signature is off)\n", inv.argv0)
+		fmt.Fprintf(inv.stderr, "%s: warning: feed lists were not signature-checked (option check_signature is off)\n", inv.name())
 	}
 	if res.Failures > 0 {
 		return &exitStatusError{status: min(res.Failures, exitFailure)}
