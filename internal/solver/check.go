@@ -72,9 +72,23 @@ func Check(u Universe, req Request, plan *Plan) error {
 		}
 		return false
 	}
-	metIn := func(set map[string]*Package, g relation.Group) bool {
+	// byName indexes a set by every name its packages carry or provide.
+	byName := func(set map[string]*Package) map[string][]*Package {
+		idx := map[string][]*Package{}
 		for _, p := range set {
-			for _, a := range g.Alts {
+			idx[p.Name] = append(idx[p.Name], p)
+			for _, pr := range p.Provides {
+				if pr.Name != p.Name {
+					idx[pr.Name] = append(idx[pr.Name], p)
+				}
+			}
+		}
+		return idx
+	}
+	startIdx, finalIdx := byName(start), byName(final)
+	metIn := func(idx map[string][]*Package, g relation.Group) bool {
+		for _, a := range g.Alts {
+			for _, p := range idx[a.Name] {
 				if meets(p, a) {
 					return true
 				}
@@ -109,17 +123,17 @@ func Check(u Universe, req Request, plan *Plan) error {
 			if changed && req.NoDeps {
 				continue
 			}
-			if !changed && !metIn(start, g) {
+			if !changed && !metIn(startIdx, g) {
 				continue // broken before the request
 			}
-			if !metIn(final, g) && !broken(p, g) {
+			if !metIn(finalIdx, g) && !broken(p, g) {
 				bad("%s: depends on %s, unmet", p, g)
 			}
 		}
 		for _, g := range p.Conflicts {
 			for _, a := range g.Alts {
-				for other, q := range final {
-					if other != name && meets(q, a) {
+				for _, q := range finalIdx[a.Name] {
+					if q.Name != name && meets(q, a) {
 						bad("%s conflicts with %s", p, q)
 					}
 				}
@@ -151,9 +165,10 @@ func Check(u Universe, req Request, plan *Plan) error {
 		}
 	}
 	for _, a := range req.Install {
-		if !metIn(final, relation.Group{Alts: []relation.Atom{a}}) {
+		if !metIn(finalIdx, relation.Group{Alts: []relation.Atom{a}}) {
 			bad("requested %s not installed", a)
 		}
 	}
 	return errors.Join(errs...)
 }
+

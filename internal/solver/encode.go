@@ -17,6 +17,7 @@ type cand struct {
 	v        int
 	name     *nameInfo
 	rejected string // why it may not be chosen at all ("" when eligible)
+	deps     []relation.Group // Pre-Depends and Depends, when both exist
 }
 
 func (c *cand) lit() lit          { return posLit(c.v) }
@@ -86,6 +87,7 @@ type problem struct {
 	targets    [][]*cand // per Install atom: its satisfiers
 	levels     [][]lit
 	replacing  map[string][]*cand // by replaced name
+	groupMemo  map[*relation.Atom][]*cand
 }
 
 var errBudget = errors.New("search budget exhausted")
@@ -107,6 +109,7 @@ func newProblem(u Universe, req Request) *problem {
 		names:     map[string]*nameInfo{},
 		byPkg:     map[*Package]*cand{},
 		providers: map[string][]*cand{},
+		groupMemo: map[*relation.Atom][]*cand{},
 	}
 	p.s.budget = req.MaxConflicts
 	if p.s.budget == 0 {
@@ -217,6 +220,15 @@ func (p *problem) satisfiers(a relation.Atom) []*cand {
 }
 
 func (p *problem) groupSatisfiers(g relation.Group) []*cand {
+	if len(g.Alts) == 0 {
+		return nil
+	}
+	// A group lives in its package's relation slice, so the address of its
+	// first atom identifies it for the life of the solve.
+	key := &g.Alts[0]
+	if out, ok := p.groupMemo[key]; ok {
+		return out
+	}
 	var out []*cand
 	for _, a := range g.Alts {
 		for _, c := range p.satisfiers(a) {
@@ -225,6 +237,7 @@ func (p *problem) groupSatisfiers(g relation.Group) []*cand {
 			}
 		}
 	}
+	p.groupMemo[key] = out
 	return out
 }
 
@@ -281,11 +294,13 @@ func (p *problem) dependsOf(c *cand) []relation.Group {
 	if p.req.NoDeps && !c.isInstalled() {
 		return nil
 	}
-	deps := c.pkg.PreDepends
-	if len(c.pkg.Depends) > 0 {
-		deps = append(slices.Clip(slices.Clone(deps)), c.pkg.Depends...)
+	if len(c.pkg.PreDepends) == 0 {
+		return c.pkg.Depends
 	}
-	return deps
+	if c.deps == nil {
+		c.deps = append(slices.Clone(c.pkg.PreDepends), c.pkg.Depends...)
+	}
+	return c.deps
 }
 
 // judge decides whether c may be chosen at all.
@@ -573,7 +588,14 @@ func (p *problem) replacers(inst *cand) []*cand {
 		}
 	}
 	var out []*cand
-	for _, c := range p.replacing[inst.name.name] {
+	byName := slices.Clone(p.replacing[inst.name.name])
+	for _, pr := range inst.pkg.Provides {
+		byName = append(byName, p.replacing[pr.Name]...)
+	}
+	for _, c := range byName {
+		if slices.Contains(out, c) {
+			continue
+		}
 		if c.name == inst.name || c.rejected != "" {
 			continue
 		}

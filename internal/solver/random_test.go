@@ -88,7 +88,7 @@ func genPackage(b *byteSource, name, ver string, installed bool) *Package {
 		p.Provides = append(p.Provides, pr)
 	}
 	if b.chance(10) {
-		p.Replaces = []relation.Atom{genAtom(b, false)}
+		p.Replaces = []relation.Atom{genAtom(b, true)}
 	}
 	if installed {
 		p.Auto = b.chance(40)
