@@ -171,4 +171,3 @@ func Check(u Universe, req Request, plan *Plan) error {
 	}
 	return errors.Join(errs...)
 }
-

@@ -16,7 +16,7 @@ type cand struct {
 	feed     *Package // the feed record of the same version, if any
 	v        int
 	name     *nameInfo
-	rejected string // why it may not be chosen at all ("" when eligible)
+	rejected string           // why it may not be chosen at all ("" when eligible)
 	deps     []relation.Group // Pre-Depends and Depends, when both exist
 }
 
