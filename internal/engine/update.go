@@ -251,6 +251,7 @@ type updateRun struct {
 	// memory: Ed25519 needs the whole message, and the largest index is
 	// several MiB, too much to have four of on a 64 MB router.
 	verifying sync.Mutex
+	indexBuf  bytes.Buffer // the uncompressed index, under verifying
 }
 
 // Update refreshes the package lists of every configured feed.
@@ -426,17 +427,19 @@ func (r *updateRun) feed(ctx context.Context, i int, feed opkgconf.Feed) *FeedUp
 	}
 	defer list.Abort()
 	n, err := r.client.Fetch(ctx, fu.URL, list, r.maxList, r.progressOf(i, feed.Name, fu.URL))
-	if err == nil {
-		err = r.checkList(fu, feed, list, n)
-	}
 	if err != nil {
 		r.downloadFailed(fu, feed, err, keptNote())
 		fu.Kept = hadList
 		return fu
 	}
-	notice("Updated list of available packages in " + fu.List)
-
-	if !r.checkSig || feed.Trusted {
+	checkSig := r.checkSig && !feed.Trusted
+	if !checkSig {
+		if err := r.checkList(fu, feed, list, n); err != nil {
+			r.downloadFailed(fu, feed, err, keptNote())
+			fu.Kept = hadList
+			return fu
+		}
+		notice("Updated list of available packages in " + fu.List)
 		if err := list.Commit(); err != nil {
 			return r.storeFailed(fu, err)
 		}
@@ -444,19 +447,31 @@ func (r *updateRun) feed(ctx context.Context, i int, feed opkgconf.Feed) *FeedUp
 		return fu
 	}
 
+	// The signature is fetched before the index is read back, so one
+	// pass over the index both checks the gzip stream and feeds the
+	// verifier; the messages still come in lede's order.
 	sigURL := feed.URL + "/Packages.sig"
-	notice("Downloading " + sigURL)
 	var sigData bytes.Buffer
-	_, err = r.client.Fetch(ctx, sigURL, &sigData, maxSignatureSize, r.progressOf(i, feed.Name, sigURL))
-	sigFetched := err == nil
-	var verifyErr error
+	_, sigErr := r.client.Fetch(ctx, sigURL, &sigData, maxSignatureSize, r.progressOf(i, feed.Name, sigURL))
+
+	r.verifying.Lock()
+	defer r.verifying.Unlock()
+	msg, err := r.readIndex(fu, feed, list, n)
 	if err != nil {
+		r.downloadFailed(fu, feed, err, keptNote())
+		fu.Kept = hadList
+		return fu
+	}
+	notice("Updated list of available packages in " + fu.List)
+	notice("Downloading " + sigURL)
+	var verifyErr error
+	if sigErr != nil {
 		fu.Failures++
-		r.fetchErrorMessages(fu, sigURL, fu.List+".sig", err, "")
+		r.fetchErrorMessages(fu, sigURL, fu.List+".sig", sigErr, "")
 		notice("Signature file download failed.")
-		verifyErr = err
+		verifyErr = sigErr
 	} else {
-		verifyErr = r.verify(feed, sigURL, sigData.Bytes(), list, n)
+		verifyErr = r.verify(sigURL, sigData.Bytes(), msg)
 		if verifyErr == nil {
 			notice("Signature check passed.")
 		} else {
@@ -482,7 +497,7 @@ func (r *updateRun) feed(ctx context.Context, i int, feed opkgconf.Feed) *FeedUp
 	fu.Updated = true
 	fu.Verified = verifyErr == nil
 	fu.Err = verifyErr
-	if sigFetched {
+	if sigErr == nil {
 		if err := r.root.WriteFile(listName+".sig", sigData.Bytes(), 0o644); err != nil {
 			return r.storeFailed(fu, err)
 		}
@@ -533,27 +548,28 @@ func (r *updateRun) uncompress(list *fsroot.Pending, n int64, w io.Writer) (int6
 	return m, nil
 }
 
+// readIndex reads the downloaded index back, uncompressed, into the
+// run's buffer (the caller holds r.verifying); a bad gzip stream is a
+// *CorruptListError.
+func (r *updateRun) readIndex(fu *FeedUpdate, feed opkgconf.Feed, list *fsroot.Pending, n int64) ([]byte, error) {
+	r.indexBuf.Reset()
+	if feed.Gzip {
+		if _, err := r.uncompress(list, n, &r.indexBuf); err != nil {
+			return nil, &CorruptListError{URL: fu.URL, Err: err}
+		}
+	} else if _, err := io.Copy(&r.indexBuf, io.NewSectionReader(list.File(), 0, n)); err != nil {
+		return nil, err
+	}
+	return r.indexBuf.Bytes(), nil
+}
+
 // verify checks the signature over the uncompressed index.
-func (r *updateRun) verify(feed opkgconf.Feed, sigURL string, sigData []byte, list *fsroot.Pending, n int64) error {
+func (r *updateRun) verify(sigURL string, sigData, msg []byte) error {
 	sig, err := sign.ParseSignature(sigURL, sigData)
 	if err != nil {
 		return err
 	}
-	r.verifying.Lock()
-	defer r.verifying.Unlock()
-	var msg bytes.Buffer
-	if feed.Gzip {
-		msg.Grow(int(min(4*n, r.maxList)))
-		if _, err := r.uncompress(list, n, &msg); err != nil {
-			return err
-		}
-	} else {
-		msg.Grow(int(n))
-		if _, err := io.Copy(&msg, io.NewSectionReader(list.File(), 0, n)); err != nil {
-			return err
-		}
-	}
-	_, err = sign.VerifyDir(r.keys, r.keysDir, msg.Bytes(), sig)
+	_, err = sign.VerifyDir(r.keys, r.keysDir, msg, sig)
 	return err
 }
 
