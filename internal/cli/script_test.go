@@ -36,7 +36,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") == "1",
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus, "serve": cmdServe},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"status": cmdStatus, "serve": cmdServe, "feed": cmdFeed},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("GOLDEN", golden)
 			// A router's environment must not leak into the scripts.

@@ -104,6 +104,10 @@ func Build(desc []byte) (*Feed, error) {
 	if err != nil {
 		return nil, err
 	}
+	return buildFiles(files)
+}
+
+func buildFiles(files []txtarFile) (*Feed, error) {
 	sources, err := collect(files)
 	if err != nil {
 		return nil, err
@@ -133,6 +137,65 @@ func Build(desc []byte) (*Feed, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// BuildFS builds a feed from a directory laid out like a description:
+// <label>/control, <label>/<member>, <label>/data/<tree>. Permissions and
+// symlinks of the tree are taken from fsys (symlinks need an fs.ReadLinkFS
+// such as os.DirFS); a testscript writes such a directory from its archive.
+func BuildFS(fsys fs.FS) (*Feed, error) {
+	var files []txtarFile
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || name == "." {
+			return err
+		}
+		label, rest, nested := strings.Cut(name, "/")
+		if !nested {
+			if !d.IsDir() {
+				return fmt.Errorf("feedtest: %s: want a directory per package", name)
+			}
+			return nil
+		}
+		if rest == "data" {
+			return nil
+		}
+		if !strings.HasPrefix(rest, "data/") {
+			if d.IsDir() {
+				return fmt.Errorf("feedtest: %s: control members are plain files; the tree goes under data/", name)
+			}
+			data, err := fs.ReadFile(fsys, name)
+			files = append(files, txtarFile{name: label + "/" + rest, data: data})
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		perm := fmt.Sprintf(" mode=%04o", info.Mode().Perm())
+		switch {
+		case d.IsDir():
+			files = append(files, txtarFile{name: name + "/" + perm})
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := fs.ReadLink(fsys, name)
+			if err != nil {
+				return err
+			}
+			files = append(files, txtarFile{name: name + " -> " + target})
+		case d.Type().IsRegular():
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return err
+			}
+			files = append(files, txtarFile{name: name + perm, data: data})
+		default:
+			return fmt.Errorf("feedtest: %s: not a file, directory or symlink", name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return buildFiles(files)
 }
 
 // MustBuild is Build for tests: a bad description fails the test.
