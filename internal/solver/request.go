@@ -106,8 +106,18 @@ type Plan struct {
 	Suggested []Unmet
 	// Broken lists dependencies left unmet under ForceDepends.
 	Broken []Unmet
+	// HeldBack lists installed packages the request named for an upgrade
+	// (install of an installed name, upgrade, upgrade-all) that stay below the
+	// newest version the feeds have: held, or the newer version does not fit.
+	HeldBack []HeldBack
 	// Final is the whole installed set after the plan, sorted by name.
 	Final []*Package
+}
+
+// HeldBack is a named package left below the newest feed version.
+type HeldBack struct {
+	Package *Package // the version in the final set
+	Newest  *Package // the newest feed version
 }
 
 // Unmet is a relation of a package that the plan leaves unmet.

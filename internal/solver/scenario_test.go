@@ -222,6 +222,9 @@ func formatPlan(p *Plan) []string {
 	for _, u := range p.Broken {
 		out = append(out, "broken "+u.Package.Name+": "+u.Relation.String())
 	}
+	for _, h := range p.HeldBack {
+		out = append(out, "held back "+h.Package.String()+" (newest "+h.Newest.Version+")")
+	}
 	if len(out) == 0 {
 		out = append(out, "nothing")
 	}

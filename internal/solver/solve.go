@@ -3,6 +3,8 @@ package solver
 import (
 	"slices"
 	"strings"
+
+	"pakt/internal/version"
 )
 
 // Solve finds the installed set that meets the request and changes least,
@@ -158,6 +160,17 @@ func (p *problem) plan() *Plan {
 		if c != nil {
 			plan.Final = append(plan.Final, c.pkgForFinal())
 		}
+		if c != nil && n.upgrade && inst != nil {
+			for _, newest := range n.cands {
+				if newest.feed == nil || (newest.rejected != "" && !inst.pkg.Hold) {
+					continue
+				}
+				if version.Compare(newest.pkg.Version, c.pkg.Version) > 0 {
+					plan.HeldBack = append(plan.HeldBack, HeldBack{Package: c.pkgForFinal(), Newest: newest.feed})
+				}
+				break
+			}
+		}
 	}
 	for _, e := range p.edges {
 		if e.broken >= 0 && final[e.from.name] == e.from &&
@@ -189,6 +202,7 @@ func (p *problem) plan() *Plan {
 	}
 	slices.SortFunc(plan.Suggested, unmetOrder)
 	slices.SortFunc(plan.Broken, unmetOrder)
+	slices.SortFunc(plan.HeldBack, func(a, b HeldBack) int { return strings.Compare(a.Package.Name, b.Package.Name) })
 	return plan
 }
 
