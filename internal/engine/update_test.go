@@ -537,3 +537,70 @@ func TestUpdateSignifyKeys(t *testing.T) {
 		t.Error("the good signature was not kept")
 	}
 }
+
+// Options reach the downloader: http_proxy (a feed host that does not
+// exist is fetched through the proxy), and a bad http_timeout is refused
+// before anything is downloaded.
+func TestUpdateProxyAndTimeoutOptions(t *testing.T) {
+	t.Parallel()
+	index := gz(t, testIndex)
+	var asked []string
+	var mu sync.Mutex
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.String())
+		mu.Unlock()
+		w.Write(index)
+	}))
+	defer proxy.Close()
+	root := newTestRoot(t, "option http_proxy "+proxy.URL+"\nsrc/gz f http://feeds.invalid/core\n")
+	res, err := root.engine(Options{}).Update(context.Background(), UpdateRequest{})
+	if err != nil || res.Failures != 0 || len(asked) != 1 || asked[0] != "http://feeds.invalid/core/Packages.gz" {
+		t.Fatalf("through the proxy: %v %+v, proxy asked for %q", err, res, asked)
+	}
+	// The environment's proxy is used when no option says otherwise.
+	root = newTestRoot(t, "src/gz f http://feeds.invalid/env\n")
+	e := New(System{Files: os.DirFS("/"), Dir: root.dir, RootDir: "/", Getenv: func(k string) string {
+		if k == "http_proxy" {
+			return proxy.URL
+		}
+		return ""
+	}}, Options{OfflineRoot: root.dir})
+	if res, err := e.Update(context.Background(), UpdateRequest{}); err != nil || res.Failures != 0 {
+		t.Fatalf("through the environment's proxy: %v %+v", err, res)
+	}
+
+	root = newTestRoot(t, "option http_timeout soon\nsrc/gz f http://feeds.invalid/core\n")
+	if _, err := root.engine(Options{}).Update(context.Background(), UpdateRequest{}); err == nil || !strings.Contains(err.Error(), `http_timeout "soon"`) {
+		t.Errorf("bad http_timeout: %v", err)
+	}
+}
+
+// Temporaries an interrupted update left in lists_dir are removed; other
+// files are not.
+func TestUpdateRemovesStaleTemporaries(t *testing.T) {
+	t.Parallel()
+	srv := newFeedServer(t)
+	srv.set("/f/Packages.gz", gz(t, testIndex))
+	root := newTestRoot(t, "src/gz f "+srv.URL+"/f\n")
+	lists := filepath.Join(root.dir, "usr/lib/opkg/lists")
+	os.MkdirAll(lists, 0o755)
+	os.WriteFile(filepath.Join(lists, ".f.pakt-0123456789abcdef"), []byte("half"), 0o644)
+	os.WriteFile(filepath.Join(lists, "other"), []byte("kept"), 0o644)
+	if _, err := root.engine(Options{}).Update(context.Background(), UpdateRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := entries(t, lists); got != "f other" {
+		t.Errorf("lists_dir holds %q", got)
+	}
+}
+
+// A System without RootDir never writes.
+func TestUpdateNeedsRootDir(t *testing.T) {
+	t.Parallel()
+	root := newTestRoot(t, "src/gz f http://feeds.invalid/core\n")
+	e := New(System{Files: os.DirFS("/"), Dir: root.dir}, Options{OfflineRoot: root.dir})
+	if _, err := e.Update(context.Background(), UpdateRequest{}); err != ErrNoRootDir {
+		t.Errorf("got %v, want ErrNoRootDir", err)
+	}
+}
