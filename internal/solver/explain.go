@@ -239,16 +239,20 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 		var have, inst []string
 		for _, c := range all {
 			if c.isInstalled() && c.feed == nil {
-				inst = append(inst, c.String())
+				if c.pkg.Name == a.Name {
+					inst = append(inst, c.pkg.Version)
+				} else {
+					inst = append(inst, describeFor(c.pkg, a.Name))
+				}
 			} else {
-				have = append(have, c.String())
+				have = append(have, describeFor(c.pkg, a.Name))
 			}
 		}
 		switch {
 		case len(inst) > 0 && len(have) == 0:
-			x.say(depth, "%s: installed %s, no feed has a match", a, strings.Join(inst, ", "))
+			x.say(depth, "%s: installed %s is %s, no feed has a match", a, a.Name, strings.Join(inst, ", "))
 		case len(inst) > 0:
-			x.say(depth, "%s: installed %s; the feeds have %s only", a, strings.Join(inst, ", "), strings.Join(have, ", "))
+			x.say(depth, "%s: installed %s is %s; the feeds have %s only", a, a.Name, strings.Join(inst, ", "), strings.Join(have, ", "))
 		default:
 			x.say(depth, "%s: the feeds have %s only", a, strings.Join(have, ", "))
 		}
@@ -289,6 +293,9 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 			continue
 		}
 		what := q.describe()
+		if x.requested(q, assumptions) {
+			what = q.String() + " (requested)"
+		}
 		if by := x.requiredBy(q, assumptions); by != "" {
 			what = strings.TrimSuffix(what, ")") + ", required by " + by + ")"
 			if !q.isInstalled() {
@@ -344,6 +351,33 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		}
 		x.locked = true
 	}
+}
+
+// describeFor names p as a candidate for name: "libbar 1.8", or for a
+// provider "old 1.0 (provides virt 1.5)".
+func describeFor(p *Package, name string) string {
+	if p.Name == name {
+		return p.Name + " " + p.Version
+	}
+	for _, pr := range p.Provides {
+		if pr.Name == name && pr.Constraint.Op != 0 {
+			return fmt.Sprintf("%s %s (provides %s %s)", p.Name, p.Version, name, pr.Constraint.Version)
+		}
+	}
+	return fmt.Sprintf("%s %s (provides %s)", p.Name, p.Version, name)
+}
+
+// requested reports whether q is the only way to meet a request among the
+// assumptions.
+func (x *explainer) requested(q *cand, assumptions []lit) bool {
+	for _, sel := range x.p.selectors {
+		if sel.kind == selInstall && slices.Contains(assumptions, sel.l) {
+			if t := x.p.targets[sel.index]; len(t) == 1 && t[0] == q {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // matching lists the loaded candidates that meet a.

@@ -211,7 +211,7 @@ func TestRealKernelMismatchExplained(t *testing.T) {
 		t.Fatalf("install %s: planned despite the kernel mismatch", kmod)
 	}
 	text := err.Error()
-	for _, want := range []string{"Cannot satisfy the following dependencies for " + kmod, "kernel (= 5.15.137-1-47964456485559d992fe6f536131fc64)", "installed kernel 5.15.137-1-8f468338fcdf9df0aa1a3c5787b861f6, no feed has a match"} {
+	for _, want := range []string{"Cannot satisfy the following dependencies for " + kmod, "kernel (= 5.15.137-1-47964456485559d992fe6f536131fc64)", "installed kernel is 5.15.137-1-8f468338fcdf9df0aa1a3c5787b861f6, no feed has a match"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, text)
 		}
