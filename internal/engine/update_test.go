@@ -604,3 +604,25 @@ func TestUpdateNeedsRootDir(t *testing.T) {
 		t.Errorf("got %v, want ErrNoRootDir", err)
 	}
 }
+
+// https feeds are verified against the system's roots unless
+// --no-check-certificate (wget's status 5 for a bad certificate).
+func TestUpdateTLS(t *testing.T) {
+	t.Parallel()
+	index := gz(t, testIndex)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(index) }))
+	defer srv.Close()
+	root := newTestRoot(t, "src/gz f "+srv.URL+"/f\n")
+	res, err := root.engine(Options{}).Update(context.Background(), UpdateRequest{})
+	if err != nil || res.Failures != 1 {
+		t.Fatalf("self-signed server: %v %+v", err, res)
+	}
+	_, stderr := render(res)
+	if !strings.Contains(stderr, "Failed to download "+srv.URL+"/f/Packages.gz, wget returned 5.\n\ttls: failed to verify certificate") {
+		t.Errorf("stderr %q", stderr)
+	}
+	res, err = root.engine(Options{NoCheckCertificate: true}).Update(context.Background(), UpdateRequest{})
+	if err != nil || res.Failures != 0 || !res.Feeds[0].Updated {
+		t.Fatalf("--no-check-certificate: %v %+v", err, res.Feeds[0])
+	}
+}
