@@ -64,10 +64,11 @@ func cmdFeed(ts *testscript.TestScript, neg bool, args []string) {
 		{*wrongSize != "", func() (*feedtest.Feed, error) { return f.WithWrongSize(*wrongSize) }},
 		{*tampered != "", func() (*feedtest.Feed, error) { return f.WithTamperedPackage(*tampered) }},
 		{*missing != "", func() (*feedtest.Feed, error) { return f.WithMissingFile(*missing) }},
-		{*wrongSig, f.WithWrongSignature},
-		{*unknownKey, f.WithUnknownKey},
+		{*wrongSig, func() (*feedtest.Feed, error) { return f.WithWrongSignature() }},
+		{*unknownKey, func() (*feedtest.Feed, error) { return f.WithUnknownKey() }},
 		{*unsigned, func() (*feedtest.Feed, error) { return f.WithoutSignature(), nil }},
 	}
+	// The closures read f when applied, so the twins combine.
 	for _, v := range variants {
 		if v.on {
 			f, err = v.apply()

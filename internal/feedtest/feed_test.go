@@ -6,7 +6,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,3 +333,46 @@ func TestBadDescriptions(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestBuildFS: a directory laid out like a description gives the same feed
+// as the description, with modes and links taken from the directory.
+func TestBuildFS(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string, mode os.FileMode) {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), mode); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, mode)
+	}
+	write("libfoo/control", "Package: libfoo\nVersion: 2.0-1\nArchitecture: x86_64\n", 0o644)
+	write("hello/control", "Package: hello\nVersion: 1:1.2-3\nDepends: libfoo (>= 2.0)\nDescription: says hello\n on two lines\n", 0o644)
+	write("hello/conffiles", "/etc/config/hello\n", 0o644)
+	write("hello/postinst", "#!/bin/sh\necho configured\n", 0o644)
+	write("hello/data/etc/config/hello", "option greeting hi\n", 0o644)
+	write("hello/data/usr/bin/hello", "#!/bin/sh\necho hello\n", 0o755)
+	os.Symlink("hello", filepath.Join(dir, "hello/data/usr/bin/hi"))
+	os.MkdirAll(filepath.Join(dir, "hello/data/var/empty"), 0o755)
+	write("hello-old/control", "Package: hello\nVersion: 1.0-1\n", 0o644)
+	for _, d := range []string{"hello/data", "hello/data/etc", "hello/data/etc/config", "hello/data/usr", "hello/data/usr/bin", "hello/data/var", "hello/data/var/empty"} {
+		os.Chmod(filepath.Join(dir, d), 0o755)
+	}
+	got, err := BuildFS(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := MustBuild(t, sample)
+	if !maps.EqualFunc(got.Files, want.Files, bytes.Equal) {
+		for name := range want.Files {
+			if !bytes.Equal(got.Files[name], want.Files[name]) {
+				t.Errorf("%s differs", name)
+			}
+		}
+	}
+	write("loose", "x", 0o644)
+	if _, err := BuildFS(os.DirFS(dir)); err == nil {
+		t.Errorf("a file at the top accepted")
+	}
+}

@@ -36,8 +36,11 @@ func (f *Feed) WithWrongSize(pkg string) (*Feed, error) {
 	return f.replaceInIndex(old, "Filename: "+p.Filename+"\nSize: "+strconv.FormatInt(p.Size+1, 10)+"\n")
 }
 
-// WithTamperedPackage changes a byte inside the package's file after the
-// index was made: size and index stay, the checksum no longer matches.
+// WithTamperedPackage changes a byte of the package's file after the index
+// was made: size and index stay, the checksum no longer matches. The byte
+// is the first of the outer gzip's CRC-32, so the archive itself is also
+// refused by a reader (a byte in the middle could land in a gzip header's
+// unchecked mtime and go unnoticed by anything but the checksum).
 func (f *Feed) WithTamperedPackage(pkg string) (*Feed, error) {
 	p, ok := f.Package(pkg)
 	if !ok {
@@ -45,7 +48,7 @@ func (f *Feed) WithTamperedPackage(pkg string) (*Feed, error) {
 	}
 	g := f.Clone()
 	b := bytes.Clone(g.Files[p.Filename])
-	b[len(b)/2] ^= 0xff
+	b[len(b)-8] ^= 0xff
 	g.Files[p.Filename] = b
 	return g, nil
 }
