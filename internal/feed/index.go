@@ -3,6 +3,7 @@ package feed
 import (
 	"errors"
 	"io"
+	"slices"
 
 	"pakt/internal/control"
 	"pakt/internal/pkginfo"
@@ -30,7 +31,7 @@ type Entry struct {
 	off, size uint32 // where in it
 	provFirst int32  // first of its provided names in Index.provides
 	provCount int32
-	nextName  int32 // next entry of the same name, or -1
+	nextName  int32 // previous entry of the same name, or -1
 }
 
 // Filter decides whether an entry read by Add is kept; it may record why
@@ -47,12 +48,12 @@ type Index struct {
 	pending []byte // the chunk being filled; sealed into chunks at the end of Add
 
 	provides []string // provided names of every entry, entry by entry
-	provNext []int32  // next providing entry for provides[k], or -1
+	provNext []int32  // previous slot providing provides[k], or -1
 
-	byName     map[string]int32 // name → first entry
-	lastByName map[string]int32 // name → last entry, to append in load order
-	byProvided map[string]int32 // provided name → first slot in provides
-	lastProv   map[string]int32
+	// Chains run from the newest entry back (prepending needs no second
+	// map); Named and Providers turn them around.
+	byName     map[string]int32  // name → newest entry
+	byProvided map[string]int32  // provided name → newest slot in provides
 	strs       map[string]string // interned strings
 }
 
@@ -84,92 +85,22 @@ func (e *ListError) Unwrap() error { return e.Err }
 // nil, is asked about every entry first; entries it refuses are dropped
 // with their text. On error the entries read so far stay in the index.
 func (x *Index) Add(name string, r io.Reader, keep Filter) error {
-	list := len(x.lists)
-	x.lists = append(x.lists, name)
 	if x.byName == nil {
 		x.byName = make(map[string]int32)
-		x.lastByName = make(map[string]int32)
 		x.byProvided = make(map[string]int32)
-		x.lastProv = make(map[string]int32)
 		x.strs = make(map[string]string)
 	}
-	cr := control.NewReader(name, r)
-	lastLine := 0
+	s := scanner{x: x, list: len(x.lists), name: name, keep: keep}
+	x.lists = append(x.lists, name)
 	defer x.seal()
-	for {
-		s, err := cr.Next()
-		if err == io.EOF {
-			return nil
+	if err := s.run(r); err != nil {
+		line := 0
+		var syn *control.SyntaxError
+		if errors.As(err, &syn) {
+			line = syn.Line
 		}
-		if err != nil {
-			line := lastLine
-			var syn *control.SyntaxError
-			if errors.As(err, &syn) && syn.Line > 0 {
-				line = syn.Line
-			}
-			return &ListError{List: name, Line: line, Err: err}
-		}
-		if n := len(s.Fields); n > 0 {
-			lastLine = s.Fields[n-1].Line
-		}
-		pkgName, ok := s.Lookup("Package")
-		if !ok || pkgName.Value == "" {
-			continue // opkg-lede: "probably just a blank line"
-		}
-		e := Entry{
-			Name:         x.intern(pkgName.Value),
-			Version:      x.intern(s.Get("Version")),
-			Architecture: x.intern(s.Get("Architecture")),
-			ABIVersion:   x.intern(s.Get("ABIVersion")),
-			List:         list,
-			Line:         s.Line(),
-			nextName:     -1,
-		}
-		if keep != nil && !keep(&e) {
-			continue
-		}
-		if err := x.store(&e, s); err != nil {
-			return &ListError{List: name, Line: e.Line, Err: err}
-		}
-		provides := s.Get("Provides")
-		e.provFirst = int32(len(x.provides))
-		forEachWord(provides, func(w string) {
-			x.provides = append(x.provides, x.intern(w))
-			x.provNext = append(x.provNext, -1)
-		})
-		e.provCount = int32(len(x.provides)) - e.provFirst
-		x.link(e)
+		return &ListError{List: name, Line: line, Err: err}
 	}
-}
-
-// store appends the stanza's text to the pending chunk.
-func (x *Index) store(e *Entry, s *control.Stanza) error {
-	start := len(x.pending)
-	if start > 0 && start+256 > chunkSize {
-		x.seal()
-		start = 0
-	}
-	if x.pending == nil {
-		x.pending = make([]byte, 0, chunkSize)
-	}
-	buf, err := s.AppendText(x.pending)
-	if err != nil {
-		return err
-	}
-	if len(buf) > chunkSize && start > 0 {
-		// Did not fit: seal what was there and give the stanza a chunk
-		// of its own start.
-		text := append([]byte(nil), buf[start:]...)
-		x.pending = buf[:start]
-		x.seal()
-		x.pending = text
-		start = 0
-		buf = text
-	}
-	x.pending = buf
-	e.chunk = int32(len(x.chunks))
-	e.off = uint32(start)
-	e.size = uint32(len(buf) - start)
 	return nil
 }
 
@@ -191,22 +122,34 @@ func (x *Index) seal() {
 // every name it provides.
 func (x *Index) link(e Entry) {
 	i := int32(len(x.entries))
-	x.entries = append(x.entries, e)
-	if last, ok := x.lastByName[e.Name]; ok {
-		x.entries[last].nextName = i
+	if prev, ok := x.byName[e.Name]; ok {
+		e.nextName = prev
 	} else {
-		x.byName[e.Name] = i
+		e.nextName = -1
 	}
-	x.lastByName[e.Name] = i
+	x.entries = append(x.entries, e)
+	x.byName[e.Name] = i
 	for k := e.provFirst; k < e.provFirst+e.provCount; k++ {
 		p := x.provides[k]
-		if last, ok := x.lastProv[p]; ok {
-			x.provNext[last] = k
-		} else {
-			x.byProvided[p] = k
+		if prev, ok := x.byProvided[p]; ok {
+			x.provNext[k] = prev
 		}
-		x.lastProv[p] = k
+		x.byProvided[p] = k
 	}
+}
+
+// internBytes is intern for a value still in the read buffer: the map
+// lookup does not allocate.
+func (x *Index) internBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if v, ok := x.strs[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	x.strs[v] = v
+	return v
 }
 
 func (x *Index) intern(s string) string {
@@ -253,6 +196,7 @@ func (x *Index) Named(name string) []int {
 	for i := first; i >= 0; i = x.entries[i].nextName {
 		out = append(out, int(i))
 	}
+	slices.Reverse(out)
 	return out
 }
 
@@ -274,6 +218,7 @@ func (x *Index) Providers(name string) []int {
 	for ; k >= 0; k = x.provNext[k] {
 		out = append(out, x.entryOfProvide(k))
 	}
+	slices.Reverse(out)
 	return out
 }
 
