@@ -248,22 +248,40 @@ func distribution(times []time.Duration) string {
 }
 
 // BenchmarkInstallEach plans an install of every package of the 23.05
-// arm_cortex-a9 feeds into an empty root, once per iteration, and reports the
-// distribution per request.
+// arm_cortex-a9 feeds on a bare image, once per iteration, and reports the
+// distribution per request. Each request's time is its best over the
+// iterations, so with -benchtime=3x or more a busy machine's scheduling noise
+// drops out; with 1x it is the raw time.
 func BenchmarkInstallEach(b *testing.B) {
 	pkgs := loadFeeds(b, armFeeds, armArches)
-	pkgs = append(bareImage(pkgs), pkgs...)
+	benchInstallEach(b, append(bareImage(pkgs), pkgs...))
+}
+
+// BenchmarkInstallEachIntoDevice does the same for every package of the
+// 23.05.2 x86_64 feeds into a real device's installed set (380 packages).
+func BenchmarkInstallEachIntoDevice(b *testing.B) {
+	pkgs := loadFeeds(b, x86Feeds, x86Arches)
+	dev := loadPackages(b, filepath.Join(realdata.Dir(b), x86Device), true, x86Arches)
+	benchInstallEach(b, append(dev, pkgs...))
+}
+
+func benchInstallEach(b *testing.B, pkgs []*Package) {
 	b.ReportAllocs()
-	var all []time.Duration
+	var best []time.Duration
 	for b.Loop() {
 		times, _, _, _, _ := installEach(b, pkgs, 1)
-		all = append(all, times...)
+		if best == nil {
+			best = times
+		}
+		for i, d := range times {
+			best[i] = min(best[i], d)
+		}
 	}
-	slices.Sort(all)
-	b.ReportMetric(float64(percentile(all, 0.5).Microseconds()), "median-µs/req")
-	b.ReportMetric(float64(percentile(all, 0.99).Microseconds()), "p99-µs/req")
-	b.ReportMetric(float64(percentile(all, 1).Microseconds()), "max-µs/req")
-	b.ReportMetric(float64(len(all))/float64(b.N), "req/op")
+	slices.Sort(best)
+	b.ReportMetric(float64(percentile(best, 0.5).Microseconds()), "median-µs/req")
+	b.ReportMetric(float64(percentile(best, 0.99).Microseconds()), "p99-µs/req")
+	b.ReportMetric(float64(percentile(best, 1).Microseconds()), "max-µs/req")
+	b.ReportMetric(float64(len(best)), "req")
 }
 
 // BenchmarkUpgradeAllDevice upgrades a real 23.05 snapshot device's whole
