@@ -210,7 +210,7 @@ func costOf(pkgs []*Package, req Request, finalList []*Package, broken []Unmet) 
 		upgrade[n] = true
 	}
 	for _, a := range req.Install {
-		if b.start[a.Name] != nil {
+		if b.start[a.Name] != nil && !a.Versioned() {
 			upgrade[a.Name] = true
 		}
 	}

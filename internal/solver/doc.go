@@ -76,7 +76,8 @@
 //  1. dependencies left broken (--force-depends only);
 //  2. installed packages removed that the request did not remove;
 //  3. downgrades (--force-downgrade only);
-//  4. for packages the request names (install of an installed name,
+//  4. for packages the request names (install of an installed name without
+//     a version constraint,
 //     upgrade, upgrade-all): newer versions passed over, so the newest that
 //     fits wins, then the next;
 //  5. installed packages whose version changes without being named;

@@ -257,7 +257,9 @@ func (p *problem) build() {
 	}
 	for _, a := range p.req.Install {
 		p.targets = append(p.targets, p.satisfiers(a))
-		if n := p.names[a.Name]; n.installed != nil {
+		// "install foo" of an installed foo upgrades it, as opkg does; with a
+		// constraint ("foo=1.0") the constraint alone decides.
+		if n := p.names[a.Name]; n.installed != nil && !a.Versioned() {
 			n.upgrade = true
 		}
 	}
