@@ -51,8 +51,10 @@ import (
 // counted, as in lede.
 
 // DefaultMaxListSize bounds a feed index, compressed as fetched and again
-// uncompressed. The largest real index (a Yocto feed) is 14 MiB
-// uncompressed; OpenWrt's biggest is under 4 MiB.
+// uncompressed. The largest index in the data set (a Yocto feed) is 3 MiB
+// uncompressed, OpenWrt's biggest about 1 MiB: 64 MiB leaves room for
+// feeds twenty times bigger while still refusing a gzip bomb long before
+// it fills a router's RAM.
 const DefaultMaxListSize = 64 << 20
 
 // DefaultUpdateParallel is how many feeds are downloaded at a time.
@@ -326,7 +328,7 @@ func (e *Engine) Update(ctx context.Context, req UpdateRequest) (*UpdateResult, 
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
-				res.Feeds[i] = run.canceled(i, feeds[i], ctx.Err())
+				res.Feeds[i] = run.canceled(feeds[i], ctx.Err())
 				return
 			}
 			defer func() { <-slots }()
@@ -388,7 +390,7 @@ func (r *updateRun) openKeys() error {
 	return nil
 }
 
-func (r *updateRun) canceled(i int, feed opkgconf.Feed, err error) *FeedUpdate {
+func (r *updateRun) canceled(feed opkgconf.Feed, err error) *FeedUpdate {
 	fu := r.newFeedUpdate(feed)
 	fu.Failures = 1
 	fu.Err = err
@@ -421,21 +423,21 @@ func (r *updateRun) feed(ctx context.Context, i int, feed opkgconf.Feed) *FeedUp
 	notice("Downloading " + fu.URL)
 	list, err := r.root.CreateTemp(listName, 0o644)
 	if err != nil {
-		r.downloadFailed(fu, feed, err, keptNote())
+		r.downloadFailed(fu, err, keptNote())
 		fu.Kept = hadList
 		return fu
 	}
 	defer list.Abort()
 	n, err := r.client.Fetch(ctx, fu.URL, list, r.maxList, r.progressOf(i, feed.Name, fu.URL))
 	if err != nil {
-		r.downloadFailed(fu, feed, err, keptNote())
+		r.downloadFailed(fu, err, keptNote())
 		fu.Kept = hadList
 		return fu
 	}
 	checkSig := r.checkSig && !feed.Trusted
 	if !checkSig {
 		if err := r.checkList(fu, feed, list, n); err != nil {
-			r.downloadFailed(fu, feed, err, keptNote())
+			r.downloadFailed(fu, err, keptNote())
 			fu.Kept = hadList
 			return fu
 		}
@@ -458,7 +460,7 @@ func (r *updateRun) feed(ctx context.Context, i int, feed opkgconf.Feed) *FeedUp
 	defer r.verifying.Unlock()
 	msg, err := r.readIndex(fu, feed, list, n)
 	if err != nil {
-		r.downloadFailed(fu, feed, err, keptNote())
+		r.downloadFailed(fu, err, keptNote())
 		fu.Kept = hadList
 		return fu
 	}
@@ -575,7 +577,7 @@ func (r *updateRun) verify(sigURL string, sigData, msg []byte) error {
 
 // downloadFailed reports a failed index download as lede does: its error
 // item(s), then the "*** Failed" notice and a blank line.
-func (r *updateRun) downloadFailed(fu *FeedUpdate, feed opkgconf.Feed, err error, kept string) {
+func (r *updateRun) downloadFailed(fu *FeedUpdate, err error, kept string) {
 	fu.Failures++
 	fu.Err = err
 	r.fetchErrorMessages(fu, fu.URL, fu.List, err, kept)

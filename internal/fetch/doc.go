@@ -30,9 +30,10 @@
 //
 // # Limits
 //
-// Every download has a size limit chosen by the caller; a body above it is
-// cut off and refused (*LimitError), a Content-Length above it refused
-// before reading. Nothing is buffered here: memory is one copy buffer.
+// Every download has a size limit chosen by the caller (pakt always passes
+// one; 0 would mean none): a body above it is cut off and refused
+// (*LimitError), a Content-Length above it refused before reading.
+// Nothing is buffered here: memory is one 32 KiB copy buffer.
 //
 // # Errors
 //
