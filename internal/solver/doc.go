@@ -77,9 +77,9 @@
 //  2. installed packages removed that the request did not remove;
 //  3. downgrades (--force-downgrade only);
 //  4. for packages the request names (install of an installed name without
-//     a version constraint,
-//     upgrade, upgrade-all): newer versions passed over, so the newest that
-//     fits wins, then the next;
+//     a constraint, upgrade, upgrade-all): newer versions passed over, so
+//     the newest that fits wins, then the next (Plan.HeldBack lists those
+//     left below the newest);
 //  5. installed packages whose version changes without being named;
 //  6. Recommends of new or changed packages left unmet;
 //  7. new packages;
