@@ -25,7 +25,7 @@ func (inv *invocation) printList(res *engine.ListResult, err error) error {
 	if err != nil {
 		return err
 	}
-	opts := output.ListOptions{Size: inv.options.engine.Size, Terminal: inv.terminal()}
+	opts := output.ListOptions{Size: inv.options.engine.Size, Terminal: inv.terminal(), ShortDescription: inv.options.engine.ShortDescription}
 	return inv.buffered(func(w io.Writer) error { return output.List(w, res.Lines, opts) })
 }
 

@@ -155,11 +155,14 @@ type candidate struct {
 // name, version and architecture replacing an earlier one in place
 // (pkg_vec_insert_merge), then status packages merged onto their feed twin
 // or appended.
-func (w *world) vectors(feeds bool) map[string][]candidate {
+func (w *world) vectors(feeds bool, only string) map[string][]candidate {
 	v := make(map[string][]candidate)
 	if feeds {
 		for i := 0; i < w.available.Len(); i++ {
 			e := w.available.Entry(i)
+			if only != "" && e.Name != only {
+				continue
+			}
 			vec := v[e.Name]
 			replaced := false
 			for k, c := range vec {
@@ -176,6 +179,9 @@ func (w *world) vectors(feeds bool) map[string][]candidate {
 		}
 	}
 	for _, p := range w.installed.Packages() {
+		if only != "" && p.Name != only {
+			continue
+		}
 		vec := v[p.Name]
 		replaced := false
 		for k, c := range vec {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 
+	"pakt/internal/control"
 	"pakt/internal/feed"
 	"pakt/internal/opkgconf"
 	"pakt/internal/statusdb"
@@ -37,20 +38,22 @@ type ListError struct {
 
 func (e *ListError) Error() string {
 	var le *feed.ListError
-	if errors.As(e.Err, &le) {
-		if le.Line > 0 {
-			return fmt.Sprintf("package list %s is corrupt (line %d of its text): %v", e.Path, le.Line, unwrapList(le))
-		}
-		return fmt.Sprintf("package list %s is corrupt: %v", e.Path, unwrapList(le))
+	if !errors.As(e.Err, &le) {
+		return fmt.Sprintf("package list %s: %v", e.Path, e.Err)
 	}
-	return fmt.Sprintf("package list %s: %v", e.Path, e.Err)
-}
-
-func unwrapList(le *feed.ListError) error {
-	if le.Err != nil {
-		return le.Err
+	// Say where in the path's own terms: "<path>:<line>: what", the line
+	// counted in the list's uncompressed text.
+	cause := le.Err
+	var syn *control.SyntaxError
+	if errors.As(cause, &syn) {
+		bare := *syn
+		bare.File, bare.Line = "", 0
+		cause = &bare
 	}
-	return le
+	if le.Line > 0 {
+		return fmt.Sprintf("corrupt package list %s:%d: %v", e.Path, le.Line, cause)
+	}
+	return fmt.Sprintf("corrupt package list %s: %v", e.Path, cause)
 }
 
 func (e *ListError) Unwrap() error { return e.Err }

@@ -399,8 +399,15 @@ func (e *Engine) infoStatus(args []string, installedOnly bool) (*InfoResult, err
 	if installedOnly {
 		res.Messages = joinMsgs(w.msgs, w.statusNotices)
 	}
-	vecs := w.vectors(feeds)
-	for _, name := range w.hashOrder(feeds) {
+	// A plain name needs neither the hash order nor the other packages.
+	var vecs map[string][]candidate
+	var names []string
+	if len(args) > 0 && !e.opts.NoCase && !strings.ContainsAny(args[0], "*?[\\") {
+		vecs, names = w.vectors(feeds, args[0]), []string{args[0]}
+	} else {
+		vecs, names = w.vectors(feeds, ""), w.hashOrder(feeds)
+	}
+	for _, name := range names {
 		if len(args) > 0 && !e.match(args[0], name) {
 			continue
 		}
@@ -522,7 +529,7 @@ func (e *Engine) ListUpgradable(ctx context.Context, args []string) (*Upgradable
 		return &UpgradableResult{Messages: w.msgs}, err
 	}
 	res := &UpgradableResult{Messages: joinMsgs(w.msgs, w.feedNotices, w.statusNotices)}
-	vecs := w.vectors(true)
+	vecs := w.vectors(true, "")
 	for _, name := range w.hashOrder(true) {
 		for _, c := range vecs[name] {
 			if !c.installed() {

@@ -21,6 +21,9 @@ type ListLine struct {
 type ListOptions struct {
 	Size     bool // --size
 	Terminal bool // stdout is a terminal
+	// ShortDescription keeps the first line of descriptions only
+	// (upstream opkg's --short-description).
+	ShortDescription bool
 }
 
 // errWriter keeps the first error of a run of writes.
@@ -32,6 +35,12 @@ type errWriter struct {
 func (e *errWriter) str(s string) {
 	if e.err == nil {
 		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
+func (e *errWriter) bytes(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
 	}
 }
 
@@ -63,11 +72,14 @@ func List(w io.Writer, lines []ListLine, opts ListOptions) error {
 		e.str(l.Version)
 		if opts.Size {
 			e.str(" - ")
-			e.str(string(strconv.AppendUint(num[:0], l.Size, 10)))
+			e.bytes(strconv.AppendUint(num[:0], l.Size, 10))
 		}
-		if l.Description != "" {
+		if d := l.Description; d != "" {
+			if opts.ShortDescription {
+				d = firstLine(d)
+			}
 			e.str(" - ")
-			e.description(l.Description, opts.Terminal)
+			e.description(d, opts.Terminal)
 		}
 		e.str("\n")
 	}
@@ -110,9 +122,7 @@ func Info(w io.Writer, s *control.Stanza, opts InfoOptions) error {
 		v := f.Value
 		if strings.EqualFold(f.Name, "Description") {
 			if opts.ShortDescription {
-				if i := strings.IndexByte(v, '\n'); i >= 0 {
-					v = v[:i]
-				}
+				v = firstLine(v)
 			}
 			e.str(f.Name + ": ")
 			e.description(v, opts.Terminal)
@@ -127,6 +137,13 @@ func Info(w io.Writer, s *control.Stanza, opts InfoOptions) error {
 	}
 	e.str("\n")
 	return e.err
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func contains(names []string, name string) bool {
