@@ -61,8 +61,9 @@
 //     can find which clash): each requested atom is met; each removed name has
 //     no candidate; each installed name keeps some candidate, or is taken over
 //     by a chosen package that Replaces and Conflicts with it (unless
-//     --force-removal-of-dependent-packages); a held package keeps its
-//     version; an essential package stays (unless forced).
+//     --force-removal-of-dependent-packages, or --autoremove for an
+//     auto-installed package, as libsolv's ALLOWUNINSTALL); a held package
+//     keeps its version; an essential package stays (unless forced).
 //
 // ABI-versioned libraries need nothing special: libfoo20240329 and
 // libfoo20250101 are different names, so both may be installed, and a

@@ -503,7 +503,11 @@ func (p *problem) encode() {
 			}
 			s.addClause(clause...)
 		}
-		if !n.removed && !p.req.RemoveDependents {
+		// With --autoremove an auto-installed package may go when the request
+		// needs it gone (libsolv's ALLOWUNINSTALL for auto-installed
+		// packages, as opkg's libsolv backend sets it); it still counts as a
+		// removal, so only when needed.
+		if !n.removed && !p.req.RemoveDependents && !(p.req.Autoremove && inst.pkg.Auto) {
 			sel := p.newSelector(selKeep, n.name)
 			clause := []lit{sel.l.not()}
 			for _, c := range n.cands {

@@ -142,6 +142,7 @@ func genProblem(b *byteSource) ([]*Package, Request) {
 	if b.chance(10) {
 		req.Exclude = []string{genNames[b.pick(len(genNames))]}
 	}
+	req.Autoremove = b.chance(10)
 	return pkgs, req
 }
 
@@ -257,4 +258,87 @@ func FuzzSolve(f *testing.F) {
 		pkgs, req := genProblem(&byteSource{data: data})
 		crossCheck(t, pkgs, req)
 	})
+}
+
+// Larger random universes, beyond brute force: every plan must pass the
+// checker, every failure must be an explained *Unsatisfiable.
+func TestRandomLargeChecked(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 12))
+	names := make([]string, 40)
+	for i := range names {
+		names[i] = fmt.Sprintf("p%02d", i)
+	}
+	for iter := range 300 {
+		var pkgs []*Package
+		atom := func() relation.Atom {
+			a := relation.Atom{Name: names[rng.IntN(len(names))]}
+			if rng.IntN(4) == 0 {
+				a.Name = fmt.Sprintf("virt%d", rng.IntN(4))
+			}
+			if rng.IntN(3) == 0 {
+				a.Constraint = relation.Constraint{Op: genOps[rng.IntN(len(genOps))], Version: genVersions[rng.IntN(3)]}
+			}
+			return a
+		}
+		for _, n := range names {
+			for _, v := range genVersions {
+				if rng.IntN(2) == 0 {
+					continue
+				}
+				p := &Package{Name: n, Version: v, Arch: "all", ArchPriority: 1}
+				for range rng.IntN(3) {
+					g := relation.Group{}
+					for range 1 + rng.IntN(2) {
+						g.Alts = append(g.Alts, atom())
+					}
+					p.Depends = append(p.Depends, g)
+				}
+				if rng.IntN(6) == 0 {
+					p.Conflicts = []relation.Group{{Alts: []relation.Atom{atom()}}}
+				}
+				if rng.IntN(4) == 0 {
+					p.Provides = []relation.Atom{{Name: fmt.Sprintf("virt%d", rng.IntN(4))}}
+				}
+				if rng.IntN(8) == 0 {
+					p.Recommends = []relation.Group{{Alts: []relation.Atom{atom()}}}
+				}
+				pkgs = append(pkgs, p)
+			}
+		}
+		// Install a consistent starting set: solve an install and mark it.
+		u := NewIndex(pkgs)
+		seed, err := Solve(u, Request{Install: []relation.Atom{{Name: names[rng.IntN(len(names))]}}})
+		if err == nil {
+			var inst []*Package
+			for _, p := range seed.Final {
+				q := *p
+				q.Installed, q.Auto = true, rng.IntN(2) == 0
+				inst = append(inst, &q)
+			}
+			pkgs = append(pkgs, inst...)
+			u = NewIndex(pkgs)
+		}
+		req := Request{Install: []relation.Atom{atom(), atom()}}
+		switch rng.IntN(3) {
+		case 0:
+			req.UpgradeAll = true
+		case 1:
+			req.Autoremove = true
+		}
+		plan, err := Solve(u, req)
+		var unsat *Unsatisfiable
+		switch {
+		case err == nil:
+			if cerr := Check(u, req, plan); cerr != nil {
+				t.Fatalf("%d: %v", iter, cerr)
+			}
+		case errors.As(err, &unsat):
+			if !strings.Contains(err.Error(), "\n") && unsat.Kind != Unknown {
+				t.Fatalf("%d: explanation has no chain: %v", iter, err)
+			}
+		default:
+			t.Fatalf("%d: %v", iter, err)
+		}
+	}
 }

@@ -342,11 +342,17 @@ func (p *problem) autoremove(final map[*nameInfo]*cand) {
 		}
 		return false
 	}
+	wanted := map[*cand]bool{} // meets a requested atom: never an orphan
+	for _, sats := range p.targets {
+		for _, c := range sats {
+			wanted[c] = true
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, n := range p.nameOrder {
 			c := final[n]
-			if c == nil || c != n.installed || !c.pkg.Auto || n.upgrade || c.pkg.Essential || (c.pkg.Hold && !p.req.ForceHold) {
+			if c == nil || c != n.installed || !c.pkg.Auto || n.upgrade || wanted[c] || c.pkg.Essential || (c.pkg.Hold && !p.req.ForceHold) {
 				continue
 			}
 			if !needed(c) {
