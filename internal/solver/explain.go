@@ -260,6 +260,15 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 		for _, c := range sats {
 			x.why(c, assumptions, depth)
 		}
+		var others []string
+		for _, c := range all {
+			if !slices.Contains(sats, c) {
+				others = append(others, describeFor(c.pkg, a.Name))
+			}
+		}
+		if len(others) > 0 && a.Versioned() {
+			x.say(depth, "%s: not %s", a, strings.Join(others, ", "))
+		}
 	}
 	return sats
 }
