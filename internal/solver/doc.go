@@ -22,7 +22,7 @@
 // installed set to change as little as possible. Those are all plain
 // clauses over one boolean per package version, and "change as little as
 // possible" is optimisation over the same clauses. So the core is a small
-// CDCL solver (sat.go, ~400 lines, no dependencies): two watched literals,
+// CDCL solver (sat.go, under 500 lines, no dependencies): two watched literals,
 // first-UIP clause learning, VSIDS-ordered decisions with a fixed preferred
 // phase (do not install, keep what is installed), geometric restarts, solving
 // under assumptions with the failed-assumption set as the unsat core, and a

@@ -458,10 +458,9 @@ func (s *sat) atMost(lits []lit, limit int) []lit {
 	if len(lits) == 1 {
 		return []lit{lits[0]}
 	}
-	cap := limit + 1
 	left := s.atMost(lits[:len(lits)/2], limit)
 	right := s.atMost(lits[len(lits)/2:], limit)
-	n := min(len(left)+len(right), cap)
+	n := min(len(left)+len(right), limit+1)
 	out := make([]lit, n)
 	for i := range out {
 		out[i] = posLit(s.newVar(false))
