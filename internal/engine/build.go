@@ -390,8 +390,9 @@ func CheckControl(name string, data []byte) (*control.Stanza, []*SourceError) {
 	if v := s.Get("Version"); v != "" {
 		if _, err := version.Parse(v); err != nil {
 			add("Version", "invalid version", err)
-		} else if strings.ContainsAny(stripEpoch(v), "/_") {
-			add("Version", fmt.Sprintf("version %q cannot be part of a file name (no / or _)", v), nil)
+		} else if strings.Contains(v, "/") {
+			// "_" is allowed: OpenWrt ships convbin_2.4.3_b24_x86_64.ipk.
+			add("Version", fmt.Sprintf("version %q cannot be part of a file name (no /)", v), nil)
 		}
 	}
 	if a := s.Get("Architecture"); a != "" && (strings.ContainsAny(a, "/ \t") || a == "." || a == "..") {

@@ -369,8 +369,12 @@ func TestCheckControlEpochAndVersion(t *testing.T) {
 			t.Errorf("stripEpoch(%q) = %q, want %q", tc.version, got, tc.file)
 		}
 	}
-	_, problems := CheckControl("c", []byte("Package: p\nVersion: 1_2\nArchitecture: all\nMaintainer: m\nDescription: d\n"))
+	_, problems := CheckControl("c", []byte("Package: p\nVersion: 1/2\nArchitecture: all\nMaintainer: m\nDescription: d\n"))
 	if len(problems) != 1 || problems[0].Field != "Version" {
+		t.Errorf("slash in a version: %v", problems)
+	}
+	// A real OpenWrt version (lede-lean-2019 packages feed, convbin).
+	if _, problems := CheckControl("c", []byte("Package: p\nVersion: 2.4.3_b24\nArchitecture: all\nMaintainer: m\nDescription: d\n")); len(problems) != 0 {
 		t.Errorf("underscore in a version: %v", problems)
 	}
 }
