@@ -169,5 +169,28 @@ func Check(u Universe, req Request, plan *Plan) error {
 			bad("requested %s not installed", a)
 		}
 	}
+	// A reason pointing at a package must point at one in the final set with
+	// a relation the step's package meets.
+	for _, s := range append(slices.Clip(plan.Install), plan.Upgrade...) {
+		var groups []relation.Group
+		by := final[s.Reason.By]
+		switch s.Reason.Kind {
+		case Dependency:
+			if by != nil {
+				groups = append(slices.Clip(by.PreDepends), by.Depends...)
+			}
+		case Recommended:
+			if by != nil {
+				groups = by.Recommends
+			}
+		default:
+			continue
+		}
+		if !slices.ContainsFunc(groups, func(g relation.Group) bool {
+			return slices.ContainsFunc(g.Alts, func(a relation.Atom) bool { return meets(s.Package, a) })
+		}) {
+			bad("%s: reason %q, but %v has no such relation", s.Package, s.Reason, by)
+		}
+	}
 	return errors.Join(errs...)
 }

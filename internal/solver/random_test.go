@@ -172,8 +172,16 @@ func crossCheck(t *testing.T, pkgs []*Package, req Request) {
 	if err != nil && !errors.As(err, &unsat) {
 		t.Fatalf("%v\n%s", err, describeProblem(pkgs, req))
 	}
-	if err != nil && err.Error() == "" {
-		t.Fatalf("empty explanation\n%s", describeProblem(pkgs, req))
+	if unsat != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		known := []string{"Unknown package '", "Cannot satisfy the following dependencies for ", "The following packages conflict with ",
+			"Package ", "Refusing to remove essential package ", "The installed packages are inconsistent:"}
+		if !slices.ContainsFunc(known, func(k string) bool { return strings.HasPrefix(first, k) }) || unsat.Package == "" && unsat.Kind != Inconsistent {
+			t.Fatalf("explanation starts %q (package %q)\n%s", first, unsat.Package, describeProblem(pkgs, req))
+		}
+		if len(unsat.Why) == 0 && unsat.Kind != Held {
+			t.Fatalf("explanation without a chain:\n%v\n%s", err, describeProblem(pkgs, req))
+		}
 	}
 	if plan != nil {
 		if cerr := Check(u, req, plan); cerr != nil {
