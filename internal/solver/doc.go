@@ -120,6 +120,8 @@
 // deepest package along a single chain, The following packages conflict
 // with, Package <p> is depended upon by packages:, Refusing to remove
 // essential package) and follows it with the chain, one step per line.
+// WhyNot gives the same explanation for a version a plan left out, such as a
+// held-back upgrade.
 //
 // # Checking
 //

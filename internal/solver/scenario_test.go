@@ -295,3 +295,28 @@ func runScenario(t *testing.T, sc *scenario) {
 		}
 	}
 }
+
+func TestWhyNotHeldBack(t *testing.T) {
+	t.Parallel()
+	pkgs := []*Package{
+		{Name: "app", Version: "1.0", Installed: true, Depends: []relation.Group{{Alts: []relation.Atom{{Name: "lib", Constraint: relation.Constraint{Op: version.Less, Version: "2.0"}}}}}},
+		{Name: "lib", Version: "1.0", Installed: true},
+		{Name: "lib", Version: "2.0", Arch: "all", ArchPriority: 1},
+	}
+	u := NewIndex(pkgs)
+	req := Request{UpgradeAll: true}
+	plan, err := Solve(u, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.HeldBack) != 1 || plan.HeldBack[0].Newest.Version != "2.0" {
+		t.Fatalf("HeldBack = %+v", plan.HeldBack)
+	}
+	why := WhyNot(u, req, "lib", "2.0")
+	if why == nil || !strings.Contains(why.Error(), "lib 2.0: app 1.0 (installed) requires lib (<< 2.0)") {
+		t.Fatalf("WhyNot: %v", why)
+	}
+	if err := WhyNot(u, req, "lib", "1.0"); err != nil {
+		t.Fatalf("WhyNot of the kept version: %v", err)
+	}
+}

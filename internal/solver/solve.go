@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"pakt/internal/relation"
 	"pakt/internal/version"
 )
 
@@ -362,4 +363,14 @@ func (p *problem) autoremove(final map[*nameInfo]*cand) {
 			}
 		}
 	}
+}
+
+// WhyNot explains why the plan for req cannot include version v of the
+// package called name (a HeldBack entry, say): it solves req with
+// "name (= v)" added and returns the resulting *Unsatisfiable, or nil when
+// that version fits after all (the plan preferred another by the policy).
+func WhyNot(u Universe, req Request, name, v string) error {
+	req.Install = append(slices.Clip(req.Install), relation.Atom{Name: name, Constraint: relation.Constraint{Op: version.Equal, Version: v}})
+	_, err := Solve(u, req)
+	return err
 }
