@@ -75,6 +75,7 @@ type explainer struct {
 	calls   int
 	// saidAtom marks relations already explained as unavailable.
 	saidAtom map[string]bool
+	leaves   []string
 
 	// subject is the package opkg's first line names: the deepest one of
 	// a chain of single choices, with its unmet relations (or conflict).
@@ -99,6 +100,36 @@ func (x *explainer) feasible(assumptions []lit) bool {
 	}
 	ok, err := x.p.s.solve(assumptions...)
 	return ok || err != nil
+}
+
+// leaf says a fact that ends a branch of the chain: a missing package, a
+// rejected candidate, a conflict. The distinct ones are the root causes.
+func (x *explainer) leaf(depth int, format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	if !slices.Contains(x.leaves, text) {
+		x.leaves = append(x.leaves, text)
+	}
+	x.say(depth, "%s", text)
+}
+
+// chain returns the explanation lines; a long one starts with its root
+// causes, so the reader sees them before the tree.
+func (x *explainer) chain() []string {
+	if len(x.lines) <= 8 || len(x.leaves) == 0 || len(x.leaves) > 5 {
+		return x.lines
+	}
+	out := []string{"Root cause:"}
+	if len(x.leaves) > 1 {
+		out[0] = "Root causes:"
+	}
+	for _, l := range x.leaves {
+		out = append(out, "  "+l)
+	}
+	out = append(out, "In full:")
+	for _, l := range x.lines {
+		out = append(out, "  "+l)
+	}
+	return out
 }
 
 func (x *explainer) say(depth int, format string, args ...any) {
@@ -175,7 +206,7 @@ func (p *problem) explain() error {
 		inst := p.names[sel.name].installed
 		x.why(inst, others(nil), 0)
 	}
-	e.Why = x.lines
+	e.Why = x.chain()
 	return e
 }
 
@@ -200,7 +231,7 @@ func (x *explainer) target(sel *selector, assumptions []lit) error {
 	default:
 		e.Items = []string{a.String()}
 	}
-	e.Why = x.lines
+	e.Why = x.chain()
 	return e
 }
 
@@ -234,7 +265,7 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 	x.saidAtom[key] = true
 	switch {
 	case len(all) == 0:
-		x.say(depth, "%s: no feed has a package called or providing it", a.Name)
+		x.leaf(depth, "%s: no feed has a package called or providing it", a.Name)
 	case len(sats) == 0:
 		var have, inst []string
 		for _, c := range all {
@@ -250,11 +281,11 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 		}
 		switch {
 		case len(inst) > 0 && len(have) == 0:
-			x.say(depth, "%s: installed %s is %s, no feed has a match", a, a.Name, strings.Join(inst, ", "))
+			x.leaf(depth, "%s: installed %s is %s, no feed has a match", a, a.Name, strings.Join(inst, ", "))
 		case len(inst) > 0:
-			x.say(depth, "%s: installed %s is %s; the feeds have %s only", a, a.Name, strings.Join(inst, ", "), strings.Join(have, ", "))
+			x.leaf(depth, "%s: installed %s is %s; the feeds have %s only", a, a.Name, strings.Join(inst, ", "), strings.Join(have, ", "))
 		default:
-			x.say(depth, "%s: the feeds have %s only", a, strings.Join(have, ", "))
+			x.leaf(depth, "%s: the feeds have %s only", a, strings.Join(have, ", "))
 		}
 	default:
 		for _, c := range sats {
@@ -277,7 +308,7 @@ func (x *explainer) atom(a relation.Atom, assumptions []lit, depth int) []*cand 
 func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 	p := x.p
 	if c.rejected != "" {
-		x.say(depth, "%s: %s", c.describe(), c.rejected)
+		x.leaf(depth, "%s: %s", c.describe(), c.rejected)
 		return
 	}
 	if x.visited[c] {
@@ -290,7 +321,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 		return
 	}
 	if sel := x.blockingSelector(c, assumptions); sel != "" {
-		x.say(depth, "%s: %s", c.describe(), sel)
+		x.leaf(depth, "%s: %s", c.describe(), sel)
 		return
 	}
 	// Conflicts with packages that must stay.
@@ -311,7 +342,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 				what = q.String() + " (required by " + by + ")"
 			}
 		}
-		x.say(depth, "%s conflicts with %s", c, what)
+		x.leaf(depth, "%s conflicts with %s", c, what)
 		if x.subject == nil && !x.locked {
 			x.subject = c
 			x.conflictWith = q.String()
@@ -333,7 +364,7 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 	}
 	if len(culprits) == 0 {
 		if k, g := x.keptDependent(c, assumptions); k != nil {
-			x.say(depth, "%s: %s requires %s", c.describe(), k.describe(), g)
+			x.leaf(depth, "%s: %s requires %s", c.describe(), k.describe(), g)
 			return
 		}
 		x.say(depth, "%s: its dependencies cannot be met together with the rest of the request and the installed packages", c.describe())
