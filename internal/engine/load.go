@@ -148,8 +148,9 @@ func (e *Engine) loadList(w *world, name, path string) error {
 		defer zr.Close()
 		r = zr
 	}
-	lr := &limitedReader{r: r, n: maxListSize}
-	err = w.available.Add(name, lr, func(en *feed.Entry) bool {
+	pr := newPrefetchReader(&limitedReader{r: r, n: maxListSize})
+	defer pr.Close()
+	err = w.available.Add(name, pr, func(en *feed.Entry) bool {
 		if !w.archOK(en.Architecture) {
 			w.feedNotices = append(w.feedNotices, noValidArch(en.Name, en.Version))
 			return false
@@ -182,4 +183,99 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.n -= int64(n)
 	return n, err
+}
+
+// prefetchReader decompresses ahead in one goroutine while the index scans
+// what came before, so the two overlap on a machine with two cores (a
+// router often has two or four). It holds at most prefetchBlocks blocks
+// of prefetchBlockSize bytes: memory stays bounded, whatever the list.
+type prefetchReader struct {
+	blocks chan []byte // filled blocks, in order
+	free   chan []byte // blocks to fill again
+	done   chan struct{}
+	err    error // the source's error, read after blocks is closed
+	cur    []byte
+	spent  []byte // the block cur came from, returned to free when drained
+}
+
+const (
+	prefetchBlockSize = 32 << 10
+	prefetchBlocks    = 3
+)
+
+func newPrefetchReader(src io.Reader) *prefetchReader {
+	p := &prefetchReader{
+		blocks: make(chan []byte, prefetchBlocks),
+		free:   make(chan []byte, prefetchBlocks),
+		done:   make(chan struct{}),
+	}
+	for range prefetchBlocks {
+		p.free <- make([]byte, prefetchBlockSize)
+	}
+	go p.fill(src)
+	return p
+}
+
+func (p *prefetchReader) fill(src io.Reader) {
+	defer close(p.blocks)
+	for {
+		var buf []byte
+		select {
+		case buf = <-p.free:
+		case <-p.done:
+			return
+		}
+		// Not io.ReadFull: it reports a short last block as
+		// io.ErrUnexpectedEOF, which is also what gzip says of a
+		// truncated stream.
+		n := 0
+		var err error
+		for n < len(buf) && err == nil {
+			var k int
+			k, err = src.Read(buf[n:])
+			n += k
+		}
+		if n > 0 {
+			select {
+			case p.blocks <- buf[:n]:
+			case <-p.done:
+				return
+			}
+		}
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			p.err = err
+			return
+		}
+	}
+}
+
+func (p *prefetchReader) Read(b []byte) (int, error) {
+	for len(p.cur) == 0 {
+		if p.spent != nil {
+			p.free <- p.spent[:cap(p.spent)]
+			p.spent = nil
+		}
+		blk, ok := <-p.blocks
+		if !ok {
+			if p.err != nil {
+				return 0, p.err
+			}
+			return 0, io.EOF
+		}
+		p.cur, p.spent = blk, blk
+	}
+	n := copy(b, p.cur)
+	p.cur = p.cur[n:]
+	return n, nil
+}
+
+// Close stops the decompressing goroutine and waits for it, so that the
+// source can be closed after.
+func (p *prefetchReader) Close() {
+	close(p.done)
+	for range p.blocks {
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,7 +129,7 @@ func (e *Engine) listFind(args []string, useDesc bool) (*ListResult, error) {
 		listed[name] = true
 		lines = append(lines, output.ListLine{Name: name, Version: versionText(p.Version), Size: p.Size, Description: ledeDescription(p.Description)})
 	}
-	sort.SliceStable(lines, func(a, b int) bool { return lines[a].Name < lines[b].Name })
+	slices.SortStableFunc(lines, func(a, b output.ListLine) int { return strings.Compare(a.Name, b.Name) })
 	res.Lines = lines
 	return res, nil
 }

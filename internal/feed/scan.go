@@ -28,6 +28,45 @@ type scanner struct {
 	open      bool // a field line has been read in this stanza
 	lastField []byte
 	long      []byte // a line longer than the read buffer, assembled
+	// at holds, for each of the fields an Entry keeps, where the value of
+	// its last occurrence starts, relative to the stanza; -1 for none.
+	at [numKept]int
+}
+
+// The fields every Entry keeps, found while the lines go by.
+const (
+	keptPackage = iota
+	keptVersion
+	keptArchitecture
+	keptABIVersion
+	keptProvides
+	numKept
+)
+
+// keptField says which kept field a name is, or -1.
+func keptField(name []byte) int {
+	switch len(name) {
+	case 7:
+		if equalFold(name, "Package") {
+			return keptPackage
+		}
+		if equalFold(name, "Version") {
+			return keptVersion
+		}
+	case 8:
+		if equalFold(name, "Provides") {
+			return keptProvides
+		}
+	case 10:
+		if equalFold(name, "ABIVersion") {
+			return keptABIVersion
+		}
+	case 12:
+		if equalFold(name, "Architecture") {
+			return keptArchitecture
+		}
+	}
+	return -1
 }
 
 func (s *scanner) run(r io.Reader) error {
@@ -107,9 +146,13 @@ func (s *scanner) take(line []byte) error {
 		if s.start < 0 {
 			s.start = len(s.x.pending)
 			s.startLine = s.line
+			s.at = [numKept]int{-1, -1, -1, -1, -1}
 		}
 		s.open = true
 		s.lastField = line[:colon]
+		if k := keptField(line[:colon]); k >= 0 {
+			s.at[k] = len(s.x.pending) - s.start + colon + 1
+		}
 		return s.appendLine(line)
 	}
 }
@@ -164,14 +207,18 @@ func (s *scanner) end() error {
 	text := x.pending[s.start:]
 	start := s.start
 	s.start, s.open = -1, false
-	pkg, _ := fieldOf(text, "Package")
+	value := func(k int) []byte {
+		if s.at[k] < 0 {
+			return nil
+		}
+		return valueAt(text, s.at[k])
+	}
+	pkg := value(keptPackage)
 	if len(pkg) == 0 {
 		x.pending = x.pending[:start] // opkg-lede: "probably just a blank line"
 		return nil
 	}
-	ver, _ := fieldOf(text, "Version")
-	arch, _ := fieldOf(text, "Architecture")
-	abi, _ := fieldOf(text, "ABIVersion")
+	ver, arch, abi := value(keptVersion), value(keptArchitecture), value(keptABIVersion)
 	e := Entry{
 		Name:         x.internBytes(pkg),
 		Version:      x.internBytes(ver),
@@ -188,7 +235,7 @@ func (s *scanner) end() error {
 		return nil
 	}
 	e.provFirst = int32(len(x.provides))
-	if prov, ok := fieldOf(text, "Provides"); ok {
+	if prov := value(keptProvides); len(prov) > 0 {
 		forEachWord(prov, func(w []byte) {
 			x.provides = append(x.provides, x.internBytes(w))
 			x.provNext = append(x.provNext, -1)
