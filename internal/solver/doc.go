@@ -27,7 +27,14 @@
 // phase (do not install, keep what is installed), geometric restarts, solving
 // under assumptions with the failed-assumption set as the unsat core, and a
 // totalizer for "at most k of these". It is incremental: the optimisation
-// below adds clauses between solves and keeps what was learnt.
+// below adds clauses between solves and keeps what was learnt. Package
+// problems are easy for CDCL (few real conflicts; most work is propagation),
+// so speed comes from loading only what is reachable: on this project's
+// 2-core machine, planning the install of each of the 4,543 packages of the
+// OpenWrt 23.05 arm_cortex-a9 feeds takes a median of 64 µs and at most
+// 4 ms, and into a real device's 380 installed packages a median of 1.7 ms
+// and at most 7.5 ms, optimisation and explanations included
+// (BenchmarkInstallEach, BenchmarkInstallEachIntoDevice).
 //
 // # Encoding
 //
