@@ -18,24 +18,33 @@
 // # Memory
 //
 // A release's lists hold a few thousand packages and a few MB of text,
-// most of it Description. The index holds that text exactly once: each
-// stanza is appended, as read, to large string chunks (about 64 KiB each,
-// one allocation per chunk, not per package), and an Entry keeps where its
-// stanza lies plus the handful of fields every query needs: Name, Version,
+// most of it Description. The index holds that text exactly once: Add
+// reads lines straight from its read buffer into large string chunks
+// (64 KiB each, one allocation per chunk, not per package, nothing per
+// line), and an Entry keeps where its stanza lies plus the handful of
+// fields every query needs, picked up as their lines go by: Name, Version,
 // Architecture, ABIVersion and the Provides names. Those are interned, so
 // "all", "libc" or a kernel version shared by a thousand kmods are stored
 // once. Everything else — Description, Depends, Size, Filename — is read
 // from the stanza text when asked for: Field scans one stanza for one field
 // without allocating (when the value is one piece of the text, as it nearly
 // always is), and Package decodes a whole stanza into a pkginfo.Package.
-// Lookups go through two maps, name → first entry and provided name →
-// first provider, with the rest chained through the entries, so there is no
-// slice per name. Memory is therefore the list text plus about 100 bytes
-// per package and one map entry per distinct name.
+// Lookups go through two maps, name → newest entry and provided name →
+// newest provider, with the rest chained through the entries, so there is
+// no slice per name. Memory is therefore the list text plus about 100
+// bytes per package and one map entry per distinct name: for the largest
+// release group of the real data (openwrt-23.05 arm_cortex-a9, 4,500
+// packages, 2.0 MB of text) about 3 MB in all, built with 10,000
+// allocations (BenchmarkAdd).
 //
 // # Errors
 //
-// The stanza syntax is control's. A list that does not parse — a
+// The stanza syntax is control's, line for line: Add implements the same
+// grammar on its own buffer (control's Reader builds a Stanza per package,
+// which an index would copy again and throw away), hands any line it does
+// not accept to control to word the error, and a fuzz target checks that
+// the two accept the same inputs and read the same values. A list that
+// does not parse — a
 // malformed line, a truncated gzip stream (the reader's error), an endless
 // line — stops Add with a *ListError naming the list and the line, wrapping
 // the cause (a *control.SyntaxError, an io.ErrUnexpectedEOF...). Entries
