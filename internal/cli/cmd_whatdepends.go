@@ -1,7 +1,80 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"io"
 
+	"pakt/internal/engine"
+	"pakt/internal/output"
+)
+
+// runWhatDepends prints which packages depend on the root set
+// (opkg_whatdepends_cmd).
 func runWhatDepends(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.WhatDepends(ctx, args)
+	res, err := inv.engine.WhatDepends(ctx, args)
+	return inv.printWhat(res, err, false)
+}
+
+// printWhat shows a what* answer: "Root set:", its names, "What <verb>
+// root set" and one line per package found; with --json one document.
+func (inv *invocation) printWhat(res *engine.WhatResult, err error, recursive bool) error {
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	if err != nil {
+		return err
+	}
+	if inv.options.json {
+		doc := output.WhatDoc{
+			MessageType: output.TypeWhat,
+			Relation:    whatRelationName(res.Relation),
+			Recursive:   recursive,
+			RootSet:     packagesJSON(res.RootSet),
+			Matches:     []output.WhatMatchJSON{},
+		}
+		for _, m := range res.Matches {
+			doc.Matches = append(doc.Matches, output.WhatMatchJSON{
+				Package:     output.Package(m.Package.Package, m.Package.Feed, m.Package.Dest),
+				Via:         output.Atom(m.Via),
+				Satisfiable: m.Satisfiable,
+			})
+		}
+		return inv.writeJSON(doc)
+	}
+	// lede prints these lines as NOTICE messages: -V0 silences them.
+	if !inv.msgs.shows(engine.Notice) {
+		return nil
+	}
+	root := make([]string, len(res.RootSet))
+	for i, r := range res.RootSet {
+		root[i] = r.Name
+	}
+	lines := make([]output.WhatLine, len(res.Matches))
+	for i, m := range res.Matches {
+		lines[i] = output.WhatLine{
+			Name:          m.Package.Name,
+			Version:       m.Package.DisplayVersion(),
+			Verb:          res.Relation.Verb(),
+			Via:           m.Via,
+			Unsatisfiable: !m.Satisfiable,
+		}
+	}
+	return inv.buffered(func(w io.Writer) error {
+		if err := output.WhatHeader(w, res.Relation.Verb(), root); err != nil {
+			return err
+		}
+		return output.WhatLines(w, lines)
+	})
+}
+
+func whatRelationName(r engine.WhatRelation) string {
+	switch r {
+	case engine.WhatRecommendsOf:
+		return "recommends"
+	case engine.WhatSuggestsOf:
+		return "suggests"
+	case engine.WhatConflictsWith:
+		return "conflicts"
+	}
+	return "depends"
 }

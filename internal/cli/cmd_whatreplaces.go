@@ -2,6 +2,9 @@ package cli
 
 import "context"
 
+// runWhatReplaces prints, per glob, the packages replacing a matching
+// name (opkg_whatreplaces_cmd).
 func runWhatReplaces(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.WhatReplaces(ctx, args)
+	res, err := inv.engine.WhatReplaces(ctx, args)
+	return inv.printProvides(res, err)
 }

@@ -1,12 +1,17 @@
 package cli
 
 import (
-	"encoding/json"
+	"pakt/internal/output"
 )
 
-// With --json, results are printed as one JSON object per line, each with
-// a "message_type" naming its shape (restic's convention), so a reader can
-// dispatch on it; errors still go to stderr as opkg prints them.
+// With --json every query prints exactly one JSON document on stdout: an
+// object whose "message_type" names its shape (restic's convention), so a
+// reader can dispatch on it. The shapes and the package object are
+// output's (output/json.go) and the README's "JSON output" section.
+// Messages are not part of the document: errors still go to stderr as
+// opkg prints them, and so do the NOTICE and INFO lines opkg would print
+// on stdout (main.go points the message plumbing there), so stdout holds
+// the document alone.
 
 type archJSON struct {
 	Name     string `json:"name"`
@@ -20,5 +25,5 @@ type architecturesJSON struct {
 
 // writeJSON prints v as one line of JSON on stdout.
 func (inv *invocation) writeJSON(v any) error {
-	return json.NewEncoder(inv.stdout).Encode(v)
+	return output.WriteJSON(inv.stdout, v)
 }

@@ -92,6 +92,10 @@ func run(ctx context.Context, sys engine.System, args []string, stdin io.Reader,
 
 	inv.engine = engine.New(sys, inv.options.engine)
 	inv.msgs = &messages{stdout: stdout, verbosity: inv.engine.Verbosity()}
+	if inv.options.json {
+		// stdout holds the JSON document alone (json.go).
+		inv.msgs.stdout = stderr
+	}
 	status := inv.report(cmd, cmd.run(ctx, inv, cmdArgs))
 	inv.msgs.verbosity = inv.engine.Verbosity()
 	inv.msgs.flush(stderr)

@@ -36,51 +36,6 @@ func (e *Engine) Flag(ctx context.Context, args []string) error {
 	return notImplemented("flag")
 }
 
-// Download downloads packages into the working directory.
-func (e *Engine) Download(ctx context.Context, args []string) error {
-	return notImplemented("download")
-}
-
-// Depends shows what packages depend on.
-func (e *Engine) Depends(ctx context.Context, args []string) error {
-	return notImplemented("depends")
-}
-
-// WhatDepends shows which packages depend on the given ones.
-func (e *Engine) WhatDepends(ctx context.Context, args []string) error {
-	return notImplemented("whatdepends")
-}
-
-// WhatDependsRec shows which packages depend on the given ones, recursively.
-func (e *Engine) WhatDependsRec(ctx context.Context, args []string) error {
-	return notImplemented("whatdependsrec")
-}
-
-// WhatRecommends shows which packages recommend the given ones.
-func (e *Engine) WhatRecommends(ctx context.Context, args []string) error {
-	return notImplemented("whatrecommends")
-}
-
-// WhatSuggests shows which packages suggest the given ones.
-func (e *Engine) WhatSuggests(ctx context.Context, args []string) error {
-	return notImplemented("whatsuggests")
-}
-
-// WhatProvides shows which packages provide the given names.
-func (e *Engine) WhatProvides(ctx context.Context, args []string) error {
-	return notImplemented("whatprovides")
-}
-
-// WhatConflicts shows which packages conflict with the given ones.
-func (e *Engine) WhatConflicts(ctx context.Context, args []string) error {
-	return notImplemented("whatconflicts")
-}
-
-// WhatReplaces shows which packages replace the given ones.
-func (e *Engine) WhatReplaces(ctx context.Context, args []string) error {
-	return notImplemented("whatreplaces")
-}
-
 // Clean empties the package cache (upstream opkg).
 func (e *Engine) Clean(ctx context.Context, args []string) error {
 	return notImplemented("clean")
