@@ -13,20 +13,20 @@ import (
 type FailureKind uint8
 
 const (
-	// Unknown: nothing is called or provides the requested name.
-	Unknown FailureKind = iota + 1
-	// Dependencies: Package needs Items and no choice meets them.
-	Dependencies
-	// Conflicts: Package conflicts with Items, which must stay.
-	Conflicts
-	// Dependents: removing Package would break Items.
-	Dependents
-	// Essential: Package is essential and would be removed.
-	Essential
-	// Held: Package is held and would have to change.
-	Held
-	// Inconsistent: the installed set breaks its own rules (Items).
-	Inconsistent
+	// UnknownPackage: nothing is called or provides the requested name.
+	UnknownPackage FailureKind = iota + 1
+	// UnmetDependencies: Package needs Items and no choice meets them.
+	UnmetDependencies
+	// ConflictingPackages: Package conflicts with Items, which must stay.
+	ConflictingPackages
+	// NeededByOthers: removing Package would break Items.
+	NeededByOthers
+	// EssentialPackage: Package is essential and would be removed.
+	EssentialPackage
+	// HeldPackage: Package is held and would have to change.
+	HeldPackage
+	// InconsistentInstall: the installed set breaks its own rules (Items).
+	InconsistentInstall
 )
 
 // Unsatisfiable says why no installed set meets the request. Error renders
@@ -43,17 +43,17 @@ type Unsatisfiable struct {
 func (e *Unsatisfiable) Error() string {
 	var b strings.Builder
 	switch e.Kind {
-	case Unknown:
+	case UnknownPackage:
 		fmt.Fprintf(&b, "Unknown package '%s'.\n", e.Package)
-	case Dependencies:
+	case UnmetDependencies:
 		fmt.Fprintf(&b, "Cannot satisfy the following dependencies for %s:\n", e.Package)
-	case Conflicts:
+	case ConflictingPackages:
 		fmt.Fprintf(&b, "The following packages conflict with %s:\n", e.Package)
-	case Dependents:
+	case NeededByOthers:
 		fmt.Fprintf(&b, "Package %s is depended upon by packages:\n", e.Package)
-	case Essential:
+	case EssentialPackage:
 		fmt.Fprintf(&b, "Refusing to remove essential package %s.\n", e.Package)
-	case Held:
+	case HeldPackage:
 		fmt.Fprintf(&b, "Package %s is held; it cannot be changed without --force-hold.\n", e.Package)
 	default:
 		fmt.Fprintf(&b, "The installed packages are inconsistent:\n")
@@ -198,7 +198,7 @@ func (p *problem) explain() error {
 			return x.removal(sel, core)
 		}
 	}
-	e := &Unsatisfiable{Kind: Inconsistent}
+	e := &Unsatisfiable{Kind: InconsistentInstall}
 	for _, sel := range core {
 		e.Items = append(e.Items, p.names[sel.name].installed.describe())
 	}
@@ -216,13 +216,13 @@ func (x *explainer) target(sel *selector, assumptions []lit) error {
 	a := sel.atom
 	n := p.names[a.Name]
 	if len(n.cands) == 0 && len(p.loadedProviders(a.Name)) == 0 {
-		return &Unsatisfiable{Kind: Unknown, Package: a.Name, Why: []string{fmt.Sprintf("no feed has a package called or providing %s", a.Name)}}
+		return &Unsatisfiable{Kind: UnknownPackage, Package: a.Name, Why: []string{fmt.Sprintf("no feed has a package called or providing %s", a.Name)}}
 	}
-	e := &Unsatisfiable{Kind: Dependencies, Package: a.Name}
+	e := &Unsatisfiable{Kind: UnmetDependencies, Package: a.Name}
 	sats := x.atom(a, assumptions, 0)
 	switch {
 	case len(sats) == 1 && x.subject != nil && x.unmet == nil:
-		e.Kind, e.Package, e.Items = Conflicts, x.subject.pkg.Name, []string{x.conflictWith}
+		e.Kind, e.Package, e.Items = ConflictingPackages, x.subject.pkg.Name, []string{x.conflictWith}
 	case len(sats) == 1 && x.subject != nil:
 		e.Package = x.subject.pkg.Name
 		for _, g := range x.unmet {
@@ -528,13 +528,13 @@ func (x *explainer) removal(sel *selector, core []*selector) error {
 		}
 		switch s.kind {
 		case selEssential:
-			return &Unsatisfiable{Kind: Essential, Package: sel.name, Why: []string{
+			return &Unsatisfiable{Kind: EssentialPackage, Package: sel.name, Why: []string{
 				fmt.Sprintf("%s is essential (--force-removal-of-essential-packages)", sel.name)}}
 		case selHold:
-			return &Unsatisfiable{Kind: Held, Package: sel.name}
+			return &Unsatisfiable{Kind: HeldPackage, Package: sel.name}
 		}
 	}
-	e := &Unsatisfiable{Kind: Dependents, Package: sel.name}
+	e := &Unsatisfiable{Kind: NeededByOthers, Package: sel.name}
 	for _, s := range core {
 		if s.kind != selKeep && s.kind != selEssential && s.kind != selHold {
 			continue

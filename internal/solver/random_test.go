@@ -176,10 +176,10 @@ func crossCheck(t *testing.T, pkgs []*Package, req Request) {
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		known := []string{"Unknown package '", "Cannot satisfy the following dependencies for ", "The following packages conflict with ",
 			"Package ", "Refusing to remove essential package ", "The installed packages are inconsistent:"}
-		if !slices.ContainsFunc(known, func(k string) bool { return strings.HasPrefix(first, k) }) || unsat.Package == "" && unsat.Kind != Inconsistent {
+		if !slices.ContainsFunc(known, func(k string) bool { return strings.HasPrefix(first, k) }) || unsat.Package == "" && unsat.Kind != InconsistentInstall {
 			t.Fatalf("explanation starts %q (package %q)\n%s", first, unsat.Package, describeProblem(pkgs, req))
 		}
-		if len(unsat.Why) == 0 && unsat.Kind != Held {
+		if len(unsat.Why) == 0 && unsat.Kind != HeldPackage {
 			t.Fatalf("explanation without a chain:\n%v\n%s", err, describeProblem(pkgs, req))
 		}
 	}
@@ -342,7 +342,7 @@ func TestRandomLargeChecked(t *testing.T) {
 				t.Fatalf("%d: %v", iter, cerr)
 			}
 		case errors.As(err, &unsat):
-			if !strings.Contains(err.Error(), "\n") && unsat.Kind != Unknown {
+			if !strings.Contains(err.Error(), "\n") && unsat.Kind != UnknownPackage {
 				t.Fatalf("%d: explanation has no chain: %v", iter, err)
 			}
 		default:
