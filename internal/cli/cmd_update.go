@@ -18,6 +18,10 @@ import (
 // status is lede's: the number of failed downloads (capped at 255, where
 // lede's would wrap around to 0 at 256).
 func runUpdate(ctx context.Context, inv *invocation, args []string) error {
+	if inv.options.json {
+		// stdout holds the JSON document alone; opkg's lines go to stderr.
+		inv.msgs.stdout = inv.stderr
+	}
 	p := &updateProgress{out: inv.stdout, width: 80}
 	req := engine.UpdateRequest{
 		Loaded: inv.say,
@@ -27,13 +31,18 @@ func runUpdate(ctx context.Context, inv *invocation, args []string) error {
 			p.next++
 		},
 	}
-	if inv.terminal() && inv.msgs.shows(engine.Notice) {
+	if inv.terminal() && inv.msgs.shows(engine.Notice) && !inv.options.json {
 		req.Progress = p.show
 	}
 	res, err := inv.engine.Update(ctx, req)
 	p.clear()
 	if err != nil {
 		return err
+	}
+	if inv.options.json {
+		if err := inv.writeJSON(updateDoc(res)); err != nil {
+			return err
+		}
 	}
 	// DESIGN.md §7: unchecked feeds are accepted with a one-line warning.
 	// Under the opkg name the output stays lede's.
@@ -94,4 +103,35 @@ func size(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// updateJSON is update's --json document: what happened to each feed.
+type updateJSON struct {
+	MessageType      string           `json:"message_type"` // "update"
+	Failures         int              `json:"failures"`
+	SignatureChecked bool             `json:"signature_checked"`
+	Feeds            []feedUpdateJSON `json:"feeds"`
+}
+
+type feedUpdateJSON struct {
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	List     string `json:"list"`
+	Updated  bool   `json:"updated"`
+	Verified bool   `json:"verified"`
+	Kept     bool   `json:"kept_previous"`
+	Failures int    `json:"failures"`
+	Error    string `json:"error,omitempty"`
+}
+
+func updateDoc(res *engine.UpdateResult) updateJSON {
+	doc := updateJSON{MessageType: "update", Failures: res.Failures, SignatureChecked: res.SignatureChecked, Feeds: []feedUpdateJSON{}}
+	for _, f := range res.Feeds {
+		fj := feedUpdateJSON{Name: f.Name, URL: f.URL, List: f.List, Updated: f.Updated, Verified: f.Verified, Kept: f.Kept, Failures: f.Failures}
+		if f.Err != nil {
+			fj.Error = f.Err.Error()
+		}
+		doc.Feeds = append(doc.Feeds, fj)
+	}
+	return doc
 }
