@@ -276,7 +276,7 @@ func TestBuildErrors(t *testing.T) {
 		{
 			name:  "architecture with a slash",
 			tree:  map[string]string{"CONTROL/control": strings.Replace(good, "Architecture: all", "Architecture: ../all", 1)},
-			wants: []string{`src/CONTROL/control:3: Architecture: architecture "../all" cannot be part of a file name`},
+			wants: []string{`src/CONTROL/control:3: Architecture: architecture "../all" cannot be part of a file name (want [A-Za-z0-9_.+-])`},
 		},
 		{
 			name:  "bad relation",
