@@ -88,6 +88,7 @@ type problem struct {
 	levels     [][]lit
 	replacing  map[string][]*cand // by replaced name
 	groupMemo  map[*relation.Atom][]*cand
+	scratch    []lit // clause under construction (addClause copies it)
 }
 
 var errBudget = errors.New("search budget exhausted")
@@ -227,6 +228,11 @@ func (p *problem) groupSatisfiers(g relation.Group) []*cand {
 	// first atom identifies it for the life of the solve.
 	key := &g.Alts[0]
 	if out, ok := p.groupMemo[key]; ok {
+		return out
+	}
+	if len(g.Alts) == 1 {
+		out := p.satisfiers(g.Alts[0])
+		p.groupMemo[key] = out
 		return out
 	}
 	var out []*cand
@@ -401,10 +407,11 @@ func (p *problem) encode() {
 		if n.installed != nil {
 			if !n.removed {
 				r := posLit(s.newVar(false))
-				clause := []lit{r}
+				clause := append(p.scratch[:0], r)
 				for _, c := range n.cands {
 					clause = append(clause, c.lit())
 				}
+				p.scratch = clause
 				s.addClause(clause...)
 				removals = append(removals, r)
 			}
@@ -421,7 +428,7 @@ func (p *problem) encode() {
 				continue // broken before this request; not made worse by keeping it
 			}
 			e := edge{from: c, group: g, satisfiers: sats, broken: -1}
-			clause := []lit{c.lit().not()}
+			clause := append(p.scratch[:0], c.lit().not())
 			for _, q := range sats {
 				clause = append(clause, q.lit())
 			}
@@ -430,6 +437,7 @@ func (p *problem) encode() {
 				clause = append(clause, e.broken)
 				broken = append(broken, e.broken)
 			}
+			p.scratch = clause
 			s.addClause(clause...)
 			p.edges = append(p.edges, e)
 			if changed {
@@ -448,10 +456,11 @@ func (p *problem) encode() {
 					continue
 				}
 				r := posLit(s.newVar(false))
-				clause := []lit{c.lit().not(), r}
+				clause := append(p.scratch[:0], c.lit().not(), r)
 				for _, q := range sats {
 					clause = append(clause, q.lit())
 				}
+				p.scratch = clause
 				s.addClause(clause...)
 				recommends = append(recommends, r)
 				p.recommends = append(p.recommends, edge{from: c, group: g, satisfiers: sats, broken: r})
@@ -470,10 +479,11 @@ func (p *problem) encode() {
 	for i, a := range p.req.Install {
 		sel := p.newSelector(selInstall, a.Name)
 		sel.atom = a
-		clause := []lit{sel.l.not()}
+		clause := append(p.scratch[:0], sel.l.not())
 		for _, q := range p.targets[i] {
 			clause = append(clause, q.lit())
 		}
+		p.scratch = clause
 		s.addClause(clause...)
 		// The request is a dependency of nobody; still prefer exact names and
 		// the first match, as for any relation.
@@ -497,10 +507,11 @@ func (p *problem) encode() {
 		}
 		if inst.pkg.Essential && !p.req.ForceRemoveEssential {
 			sel := p.newSelector(selEssential, n.name)
-			clause := []lit{sel.l.not()}
+			clause := append(p.scratch[:0], sel.l.not())
 			for _, c := range n.cands {
 				clause = append(clause, c.lit())
 			}
+			p.scratch = clause
 			s.addClause(clause...)
 		}
 		// With --autoremove an auto-installed package may go when the request
@@ -509,13 +520,14 @@ func (p *problem) encode() {
 		// removal, so only when needed.
 		if !n.removed && !p.req.RemoveDependents && !(p.req.Autoremove && inst.pkg.Auto) {
 			sel := p.newSelector(selKeep, n.name)
-			clause := []lit{sel.l.not()}
+			clause := append(p.scratch[:0], sel.l.not())
 			for _, c := range n.cands {
 				clause = append(clause, c.lit())
 			}
 			for _, r := range p.replacers(inst) {
 				clause = append(clause, r.lit())
 			}
+			p.scratch = clause
 			s.addClause(clause...)
 		}
 	}
@@ -535,13 +547,14 @@ func (p *problem) preferClause(level []lit, c *cand, g relation.Group, sats []*c
 		return level
 	}
 	e := posLit(p.s.newVar(false))
-	clause := []lit{e}
+	clause := append(p.scratch[:0], e)
 	if c != nil {
 		clause = append(clause, c.lit().not())
 	}
 	for _, q := range good {
 		clause = append(clause, q.lit())
 	}
+	p.scratch = clause
 	p.s.addClause(clause...)
 	return append(level, e)
 }

@@ -252,29 +252,24 @@ func (p *problem) reasons(final map[*nameInfo]*cand) map[*cand]Reason {
 			return
 		}
 		done[c] = true
-		give := func(groups [][]*cand, kind ReasonKind) {
-			for _, sats := range groups {
-				for _, q := range sats {
-					if final[q.name] != q {
-						continue
-					}
-					if _, ok := reasons[q]; !ok && !q.isInstalled() && q != c {
-						reasons[q] = Reason{Kind: kind, By: c.pkg.Name}
-						queue = append(queue, q)
-					}
-					break
+		give := func(sats []*cand, kind ReasonKind) {
+			for _, q := range sats {
+				if final[q.name] != q {
+					continue
 				}
+				if _, ok := reasons[q]; !ok && !q.isInstalled() && q != c {
+					reasons[q] = Reason{Kind: kind, By: c.pkg.Name}
+					queue = append(queue, q)
+				}
+				return
 			}
 		}
-		var deps, recs [][]*cand
 		for _, g := range p.dependsOf(c) {
-			deps = append(deps, p.groupSatisfiers(g))
+			give(p.groupSatisfiers(g), Dependency)
 		}
 		for _, g := range c.pkg.Recommends {
-			recs = append(recs, p.groupSatisfiers(g))
+			give(p.groupSatisfiers(g), Recommended)
 		}
-		give(deps, Dependency)
-		give(recs, Recommended)
 	}
 	for len(queue) > 0 || len(rest) > 0 {
 		var c *cand
