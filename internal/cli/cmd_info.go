@@ -10,6 +10,12 @@ import (
 
 // runInfo prints every known package matching the glob (opkg_info_cmd).
 func runInfo(ctx context.Context, inv *invocation, args []string) error {
+	if len(args) > 0 && engine.IsPackageFile(args[0]) {
+		// upstream opkg: info on local package files prints their
+		// control files.
+		res, err := inv.engine.InfoFiles(ctx, args)
+		return inv.printInfo(res, err)
+	}
 	res, err := inv.engine.Info(ctx, args)
 	return inv.printInfo(res, err)
 }

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"strings"
 
 	"pakt/internal/control"
 	"pakt/internal/ipk"
@@ -123,4 +124,32 @@ func (e *Engine) InfoFile(ctx context.Context, file string) (*pkginfo.Package, e
 		return nil, err
 	}
 	return pf.pkg, nil
+}
+
+// IsPackageFile reports whether a command-line argument names a local
+// package file rather than a glob or a package name: upstream opkg's rule,
+// a name ending in .ipk, .opk or .deb.
+func IsPackageFile(arg string) bool {
+	for _, ext := range []string{".ipk", ".opk", ".deb"} {
+		if strings.HasSuffix(arg, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// InfoFiles is info on local package files (upstream opkg's
+// `info ./x.ipk`; lede has no such branch): one stanza per file, rendered as
+// info renders a package known from a feed, Status "unknown ok
+// not-installed".
+func (e *Engine) InfoFiles(ctx context.Context, files []string) (*InfoResult, error) {
+	res := &InfoResult{}
+	for _, f := range files {
+		p, err := e.InfoFile(ctx, f)
+		if err != nil {
+			return res, err
+		}
+		res.Stanzas = append(res.Stanzas, InfoStanza{Stanza: infoStanza(p)})
+	}
+	return res, nil
 }
