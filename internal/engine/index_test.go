@@ -311,3 +311,66 @@ func TestInfoFile(t *testing.T) {
 		t.Errorf("evil package: %v", err)
 	}
 }
+
+// refTool is a reference binary from /work/ref (or the environment
+// variable), skipping the test where it is absent (CI).
+func refTool(t *testing.T, env, path string) string {
+	t.Helper()
+	if p := os.Getenv(env); p != "" {
+		path = p
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no reference %s", filepath.Base(path))
+	}
+	return path
+}
+
+// TestIndexWithOpkgLede: the real opkg-lede updates from a feed that pakt
+// built and indexed, lists it, and installs from it (checking Size and
+// SHA256sum from the index); the real usign accepts Packages.sig the way
+// OpenWrt's opkg-key runs it (-V -P <keydir> over the uncompressed list).
+func TestIndexWithOpkgLede(t *testing.T) {
+	t.Parallel()
+	opkg := refTool(t, "PAKT_REF_OPKG", "/work/ref/opkg")
+	f := feedtest.MustBuild(t, indexFeed)
+	work, dir, key := feedDir(t, f)
+	if _, err := buildEngine(t, work, nil).Index(context.Background(), IndexRequest{Dir: "feed", SecretKey: key}); err != nil {
+		t.Fatal(err)
+	}
+	if usign, err := os.Stat("/work/ref/usign"); err == nil && !usign.IsDir() {
+		keys := filepath.Join(work, "keys")
+		writeTree(t, keys, map[string]string{f.KeyID().String(): string(f.PublicKeyFile())})
+		out, err := exec.Command("/work/ref/usign", "-V", "-q", "-P", keys, "-m", filepath.Join(dir, "Packages"), "-x", filepath.Join(dir, "Packages.sig")).CombinedOutput()
+		if err != nil {
+			t.Errorf("usign -V: %v\n%s", err, out)
+		}
+	}
+	root := filepath.Join(work, "root")
+	writeTree(t, root, map[string]string{
+		"etc/opkg/feeds.conf": "arch all 1\narch x86_64 10\nsrc/gz pakt file://" + dir + "\n",
+		"var/lock/":           "",
+		"tmp/":                "",
+	})
+	run := func(args ...string) string {
+		cmd := exec.Command(opkg, append([]string{"-o", root}, args...)...)
+		cmd.Env = []string{"TMPDIR=" + filepath.Join(root, "tmp"), "PATH=/usr/bin:/bin"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("opkg %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	run("update")
+	if out := run("list"); out != "hello - 1.2-3 - says hello on two lines\nlibfoo - 2.0-1 - libfoo test package\nnodesc - 1 - x\n" {
+		t.Errorf("opkg list:\n%s", out)
+	}
+	out := run("install", "hello")
+	for _, want := range []string{"Installing libfoo (2.0-1) to root...", "Installing hello (1.2-3) to root...", "Configuring hello."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("opkg install lacks %q:\n%s", want, out)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(root, "usr/bin/hello")); err != nil || string(b) != "#!/bin/sh\n" {
+		t.Errorf("usr/bin/hello: %q %v", b, err)
+	}
+}
