@@ -27,6 +27,11 @@ type world struct {
 	feedNotices   []Message
 	statusNotices []Message
 	msgs          []Message // from reading the configuration
+
+	// Reused from list to list: one gzip state and one set of read-ahead
+	// blocks for the whole load.
+	gz     *gzip.Reader
+	blocks [][]byte
 }
 
 // ListError is a package list in lists_dir that could not be read: opkg
@@ -75,14 +80,19 @@ func (e *StatusError) Func() string { return "pkg_hash_load_status_files" }
 const maxListSize = 256 << 20
 
 // load reads the configuration, then, when feeds is set, every configured
-// feed's list in lists_dir, then every dest's status file.
-func (e *Engine) load(feeds bool) (*world, error) {
+// feed's list in lists_dir, then every dest's status file. keepOnly, when
+// given, are the only list fields the command needs beyond those every
+// entry keeps (feed.Index.KeepOnly): list holds half the text it would.
+func (e *Engine) load(feeds bool, keepOnly ...string) (*world, error) {
 	cfg, msgs, err := e.loadConfig()
 	if err != nil {
 		return &world{msgs: msgs}, err
 	}
 	w := &world{cfg: cfg, msgs: msgs}
 	if feeds {
+		if keepOnly != nil {
+			w.available.KeepOnly(keepOnly...)
+		}
 		dir := cfg.ListsDir()
 		for _, f := range cfg.Feeds {
 			path := dir + "/" + f.Name
@@ -138,17 +148,25 @@ func (e *Engine) loadList(w *world, name, path string) error {
 		return &ListError{Path: path, Err: err}
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 32<<10)
+	br := bufio.NewReaderSize(f, 4<<10) // gzip reads through its own buffer
 	var r io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		if w.gz == nil {
+			w.gz, err = gzip.NewReader(br)
+		} else {
+			err = w.gz.Reset(br)
+		}
 		if err != nil {
 			return &ListError{Path: path, Err: err}
 		}
-		defer zr.Close()
-		r = zr
+		r = w.gz
 	}
-	pr := newPrefetchReader(&limitedReader{r: r, n: maxListSize})
+	if w.blocks == nil {
+		for range prefetchBlocks {
+			w.blocks = append(w.blocks, make([]byte, prefetchBlockSize))
+		}
+	}
+	pr := newPrefetchReader(&limitedReader{r: r, n: maxListSize}, w.blocks)
 	defer pr.Close()
 	err = w.available.Add(name, pr, func(en *feed.Entry) bool {
 		if !w.archOK(en.Architecture) {
@@ -203,14 +221,16 @@ const (
 	prefetchBlocks    = 3
 )
 
-func newPrefetchReader(src io.Reader) *prefetchReader {
+// newPrefetchReader reads src ahead into the given blocks, which are the
+// caller's again once Close returns.
+func newPrefetchReader(src io.Reader, blocks [][]byte) *prefetchReader {
 	p := &prefetchReader{
-		blocks: make(chan []byte, prefetchBlocks),
-		free:   make(chan []byte, prefetchBlocks),
+		blocks: make(chan []byte, len(blocks)),
+		free:   make(chan []byte, len(blocks)),
 		done:   make(chan struct{}),
 	}
-	for range prefetchBlocks {
-		p.free <- make([]byte, prefetchBlockSize)
+	for _, b := range blocks {
+		p.free <- b[:cap(b)]
 	}
 	go p.fill(src)
 	return p

@@ -78,7 +78,7 @@ func (e *Engine) Find(ctx context.Context, args []string) (*ListResult, error) {
 }
 
 func (e *Engine) listFind(args []string, useDesc bool) (*ListResult, error) {
-	w, err := e.load(true)
+	w, err := e.load(true, "Description", "Size")
 	if err != nil {
 		return &ListResult{Messages: w.msgs}, err
 	}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"slices"
@@ -13,6 +14,9 @@ import (
 // Big enough that a release's lists take a few dozen allocations, small
 // enough that the unused tail of the last chunk does not matter.
 const chunkSize = 64 << 10
+
+// entryBlock is how many entries are allocated at a time.
+const entryBlock = 512
 
 // Entry is one package of the index: the fields every query needs, where
 // its stanza is, and the links that chain it to the other entries of the
@@ -42,8 +46,11 @@ type Filter func(e *Entry) bool
 // Index is the available-package index. Its zero value is an empty index
 // ready for Add.
 type Index struct {
-	lists   []string
-	entries []Entry
+	lists []string
+	// entries in blocks of entryBlock, so that growing never copies or
+	// leaves the old array behind as garbage.
+	entries [][]Entry
+	n       int
 	chunks  []string
 	pending []byte // the chunk being filled; sealed into chunks at the end of Add
 
@@ -55,7 +62,18 @@ type Index struct {
 	byName     map[string]int32  // name → newest entry
 	byProvided map[string]int32  // provided name → newest slot in provides
 	strs       map[string]string // interned strings
+
+	keepOnly []string // when set, the only fields whose lines are stored
+	rd       *bufio.Reader // reused by every Add
 }
+
+// KeepOnly makes later Adds store only the lines of these fields (names
+// matched without case), and their continuation lines. A command that
+// needs a few fields of every package (list: the name, version and
+// description) so holds about half the text. The kept fields of an Entry
+// are always read. Package then decodes what was kept, and line numbers
+// in its errors count the stored lines, not the list's.
+func (x *Index) KeepOnly(fields ...string) { x.keepOnly = fields }
 
 // ListError is a list that could not be read to its end: which list, at
 // which line, and why.
@@ -121,13 +139,18 @@ func (x *Index) seal() {
 // link appends e to the entries and to the chains of its name and of
 // every name it provides.
 func (x *Index) link(e Entry) {
-	i := int32(len(x.entries))
+	i := int32(x.n)
 	if prev, ok := x.byName[e.Name]; ok {
 		e.nextName = prev
 	} else {
 		e.nextName = -1
 	}
-	x.entries = append(x.entries, e)
+	if x.n%entryBlock == 0 {
+		x.entries = append(x.entries, make([]Entry, 0, entryBlock))
+	}
+	last := len(x.entries) - 1
+	x.entries[last] = append(x.entries[last], e)
+	x.n++
 	x.byName[e.Name] = i
 	for k := e.provFirst; k < e.provFirst+e.provCount; k++ {
 		p := x.provides[k]
@@ -180,11 +203,11 @@ func (x *Index) Intern(s string) string {
 func (x *Index) Lists() []string { return x.lists }
 
 // Len is the number of entries.
-func (x *Index) Len() int { return len(x.entries) }
+func (x *Index) Len() int { return x.n }
 
 // Entry returns entry i, 0 <= i < Len. The pointer stays valid until the
 // next Add.
-func (x *Index) Entry(i int) *Entry { return &x.entries[i] }
+func (x *Index) Entry(i int) *Entry { return &x.entries[i/entryBlock][i%entryBlock] }
 
 // Named returns the entries called name, in load order.
 func (x *Index) Named(name string) []int {
@@ -193,7 +216,7 @@ func (x *Index) Named(name string) []int {
 		return nil
 	}
 	var out []int
-	for i := first; i >= 0; i = x.entries[i].nextName {
+	for i := first; i >= 0; i = x.Entry(int(i)).nextName {
 		out = append(out, int(i))
 	}
 	slices.Reverse(out)
@@ -225,10 +248,10 @@ func (x *Index) Providers(name string) []int {
 // entryOfProvide finds the entry owning provides[k] (binary search: the
 // slots are laid out entry by entry).
 func (x *Index) entryOfProvide(k int32) int {
-	lo, hi := 0, len(x.entries)
+	lo, hi := 0, x.n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if x.entries[m].provFirst+x.entries[m].provCount <= k {
+		if e := x.Entry(m); e.provFirst+e.provCount <= k {
 			lo = m + 1
 		} else {
 			hi = m
@@ -241,13 +264,13 @@ func (x *Index) entryOfProvide(k int32) int {
 // and spaces, as opkg-lede splits them). The slice is shared: do not
 // modify it.
 func (x *Index) Provides(i int) []string {
-	e := &x.entries[i]
+	e := x.Entry(i)
 	return x.provides[e.provFirst : e.provFirst+e.provCount : e.provFirst+e.provCount]
 }
 
 // Text returns entry i's stanza as read (fields only, no blank line after).
 func (x *Index) Text(i int) string {
-	e := &x.entries[i]
+	e := x.Entry(i)
 	return x.chunks[e.chunk][e.off : e.off+e.size]
 }
 
@@ -262,7 +285,7 @@ func (x *Index) Field(i int, name string) (string, bool) {
 
 // Package decodes entry i fully. Errors name the list and the line in it.
 func (x *Index) Package(i int) (*pkginfo.Package, error) {
-	e := &x.entries[i]
+	e := x.Entry(i)
 	stanzas, err := control.Parse(x.lists[e.List], []byte(x.Text(i)))
 	if err != nil {
 		var syn *control.SyntaxError

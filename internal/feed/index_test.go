@@ -204,3 +204,25 @@ func TestRealFeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepOnly(t *testing.T) {
+	t.Parallel()
+	var x Index
+	x.KeepOnly("Description")
+	if err := x.Add("core", strings.NewReader(sample), nil); err != nil {
+		t.Fatal(err)
+	}
+	i := x.Named("apps")[0]
+	if d, _ := x.Field(i, "Description"); d != "First line of apps\n second line\n .\n third paragraph" {
+		t.Errorf("Description = %q", d)
+	}
+	if _, ok := x.Field(i, "Depends"); ok {
+		t.Error("Depends kept")
+	}
+	if e := x.Entry(i); e.Version != "2.1-1" || e.Line != 1 || len(x.Provides(i)) != 3 {
+		t.Errorf("entry %+v, provides %v", e, x.Provides(i))
+	}
+	if strings.Contains(x.Text(i), "Depends") || !strings.HasPrefix(x.Text(i), "Package: apps\n") {
+		t.Errorf("text %q", x.Text(i))
+	}
+}

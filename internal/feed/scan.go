@@ -26,6 +26,7 @@ type scanner struct {
 	start     int  // offset of the current stanza in x.pending, -1 for none
 	startLine int  // line of its first field
 	open      bool // a field line has been read in this stanza
+	skipping  bool // the open field is not stored (Index.KeepOnly)
 	lastField []byte
 	long      []byte // a line longer than the read buffer, assembled
 	// at holds, for each of the fields an Entry keeps, where the value of
@@ -70,7 +71,13 @@ func keptField(name []byte) int {
 }
 
 func (s *scanner) run(r io.Reader) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	if s.x.rd == nil {
+		s.x.rd = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		s.x.rd.Reset(r)
+	}
+	br := s.x.rd
+	defer br.Reset(nil) // drop the reader, keep the buffer
 	s.start = -1
 	for {
 		line, err := s.readLine(br)
@@ -135,6 +142,9 @@ func (s *scanner) take(line []byte) error {
 			}
 			return s.controlError(line)
 		}
+		if s.skipping {
+			return nil
+		}
 		return s.appendLine(line)
 	case isBlankStart(c) && isBlank(line):
 		return s.end()
@@ -150,11 +160,25 @@ func (s *scanner) take(line []byte) error {
 		}
 		s.open = true
 		s.lastField = line[:colon]
-		if k := keptField(line[:colon]); k >= 0 {
+		k := keptField(line[:colon])
+		if k >= 0 {
 			s.at[k] = len(s.x.pending) - s.start + colon + 1
+		}
+		s.skipping = k < 0 && s.x.keepOnly != nil && !s.wanted(line[:colon])
+		if s.skipping {
+			return nil
 		}
 		return s.appendLine(line)
 	}
+}
+
+func (s *scanner) wanted(name []byte) bool {
+	for _, f := range s.x.keepOnly {
+		if equalFold(name, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // controlError asks control to word what it says about a line it refuses
@@ -206,7 +230,7 @@ func (s *scanner) end() error {
 	x := s.x
 	text := x.pending[s.start:]
 	start := s.start
-	s.start, s.open = -1, false
+	s.start, s.open, s.skipping = -1, false, false
 	value := func(k int) []byte {
 		if s.at[k] < 0 {
 			return nil
