@@ -63,7 +63,7 @@ type Index struct {
 	byProvided map[string]int32  // provided name → newest slot in provides
 	strs       map[string]string // interned strings
 
-	keepOnly []string // when set, the only fields whose lines are stored
+	keepOnly []string      // when set, the only fields whose lines are stored
 	rd       *bufio.Reader // reused by every Add
 }
 
