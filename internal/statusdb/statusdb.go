@@ -184,6 +184,17 @@ func (db *DB) InstalledNamed(name string) *Package {
 	return nil
 }
 
+// MaxInfoSize bounds what InfoFile reads of one info file.
+const MaxInfoSize = 16 << 20
+
+// InfoFile reads one member of a package's info directory entry,
+// info/<name>.<member> ("control", "conffiles", "postinst", …): opkg-lede
+// keeps every member of the package's control archive there. The error
+// wraps fs.ErrNotExist when the package has no such member.
+func InfoFile(fsys fs.FS, p *Package, member string) ([]byte, error) {
+	return readFile(fsys, p.Dest.InfoDir+"/"+p.Name+"."+member, MaxInfoSize)
+}
+
 // ListFile is the path of a package's file list, as opkg-lede spells it.
 func ListFile(p *Package) string { return p.Dest.InfoDir + "/" + p.Name + ".list" }
 

@@ -2,6 +2,7 @@ package statusdb
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,6 +98,12 @@ func TestFilesAndConffiles(t *testing.T) {
 		if got := ConffileChanged(fsys, "/r", c); got != want[i] {
 			t.Errorf("ConffileChanged(%s) = %v, want %v", c.Path, got, want[i])
 		}
+	}
+	if ctl, err := InfoFile(fsys, p, "list"); err != nil || string(ctl) != "/etc/a\n/usr/bin/a\n" {
+		t.Errorf("InfoFile(list) = %q, %v", ctl, err)
+	}
+	if _, err := InfoFile(fsys, p, "postinst"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("InfoFile(postinst): %v", err)
 	}
 	if _, err := db.Files(fsys, &Package{Package: p.Package, Dest: &Dest{InfoDir: "/nowhere"}}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing list: %v", err)
