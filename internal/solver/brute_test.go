@@ -165,7 +165,7 @@ func (b *bfUniverse) rank(p *Package, req Request) int {
 			newer = append(newer, q.Version)
 		}
 	}
-	return len(newer)
+	return min(len(newer), maxRank)
 }
 
 func (b *bfUniverse) matching(a relation.Atom) []*Package {

@@ -350,11 +350,7 @@ func (p *problem) encode() {
 		recommends, news, viaProvider, laterAlt, arch, older []lit
 	)
 	for _, n := range p.nameOrder {
-		for i, a := range n.cands {
-			for _, b := range n.cands[i+1:] {
-				s.addClause(a.lit().not(), b.lit().not())
-			}
-		}
+		p.atMostOne(n.cands)
 		bestArch := 0
 		var feedVersions []string // eligible feed versions, to rank candidates
 		for _, c := range n.cands {
@@ -365,12 +361,14 @@ func (p *problem) encode() {
 		}
 		// rank is how many newer versions c passes over; a penalty counted
 		// rank times prefers the newest version that fits, then the next.
+		feedVersions = slices.Compact(feedVersions) // sorted newest first
 		rank := func(c *cand) int {
 			r := 0
-			for _, v := range slices.Compact(feedVersions) {
-				if version.Compare(v, c.pkg.Version) > 0 {
-					r++
+			for _, v := range feedVersions {
+				if r == maxRank || version.Compare(v, c.pkg.Version) <= 0 {
+					break
 				}
+				r++
 			}
 			return r
 		}
@@ -532,6 +530,37 @@ func (p *problem) encode() {
 		}
 	}
 	p.levels = [][]lit{broken, removals, downgrades, upgradesAsked, changes, recommends, news, viaProvider, laterAlt, arch, older}
+}
+
+// maxRank bounds how many newer versions a candidate's penalty counts, so a
+// name with hundreds of versions cannot blow up the optimisation; beyond it
+// the canonical tie-break still prefers the newer.
+const maxRank = 16
+
+// atMostOne allows one candidate of a name: pairwise for the usual few,
+// a sequential counter (Sinz 2005: n-1 helper variables, 3n clauses) for
+// many, so a hostile feed with thousands of versions stays linear.
+func (p *problem) atMostOne(cands []*cand) {
+	s := p.s
+	if len(cands) <= 6 {
+		for i, a := range cands {
+			for _, b := range cands[i+1:] {
+				s.addClause(a.lit().not(), b.lit().not())
+			}
+		}
+		return
+	}
+	// prefix is true when some candidate up to the current one is chosen.
+	prefix := posLit(s.newVar(false))
+	s.addClause(cands[0].lit().not(), prefix)
+	for _, c := range cands[1 : len(cands)-1] {
+		next := posLit(s.newVar(false))
+		s.addClause(c.lit().not(), next)
+		s.addClause(prefix.not(), next)
+		s.addClause(c.lit().not(), prefix.not())
+		prefix = next
+	}
+	s.addClause(cands[len(cands)-1].lit().not(), prefix.not())
 }
 
 // preferClause adds a penalty literal that is true when c is chosen and its

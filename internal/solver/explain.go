@@ -364,7 +364,11 @@ func (x *explainer) why(c *cand, assumptions []lit, depth int) {
 	}
 	if len(culprits) == 0 {
 		if k, g := x.keptDependent(c, assumptions); k != nil {
-			x.leaf(depth, "%s: %s requires %s", c.describe(), k.describe(), g)
+			who := k.describe()
+			if x.requested(k, assumptions) {
+				who = k.String() + " (requested)"
+			}
+			x.leaf(depth, "%s: %s requires %s", c.describe(), who, g)
 			return
 		}
 		x.say(depth, "%s: its dependencies cannot be met together with the rest of the request and the installed packages", c.describe())
@@ -470,12 +474,13 @@ func (x *explainer) conflicts(c, q *cand) bool {
 	return hits(c, q) || hits(q, c)
 }
 
-// keptDependent finds an installed package that must stay and whose
-// dependency only other versions of c's name meet: choosing c would break it.
+// keptDependent finds a package that must be in the set (installed and
+// kept, or requested) whose dependency only other versions of c's name meet:
+// choosing c would break it.
 func (x *explainer) keptDependent(c *cand, assumptions []lit) (*cand, relation.Group) {
 	for _, e := range x.p.edges {
 		k := e.from
-		if k == c || !k.isInstalled() || slices.Contains(e.satisfiers, c) ||
+		if k == c || k.name == c.name || slices.Contains(e.satisfiers, c) ||
 			!slices.ContainsFunc(e.satisfiers, func(q *cand) bool { return q.name == c.name }) {
 			continue
 		}
