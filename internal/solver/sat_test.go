@@ -143,3 +143,34 @@ func TestAtMost(t *testing.T) {
 		}
 	}
 }
+
+func TestAtMostOneLadder(t *testing.T) {
+	t.Parallel()
+	for n := 1; n <= 12; n++ {
+		p := newProblem(NewIndex(nil), Request{})
+		cands := make([]*cand, n)
+		for i := range cands {
+			cands[i] = &cand{v: p.s.newVar(false)}
+		}
+		p.atMostOne(cands)
+		for mask := 0; mask < 1<<n; mask++ {
+			var assumptions []lit
+			ones := 0
+			for i, c := range cands {
+				if mask>>i&1 == 1 {
+					assumptions = append(assumptions, c.lit())
+					ones++
+				} else {
+					assumptions = append(assumptions, c.lit().not())
+				}
+			}
+			ok, err := p.s.solve(assumptions...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != (ones <= 1) {
+				t.Fatalf("n=%d mask=%b: solve %v", n, mask, ok)
+			}
+		}
+	}
+}
