@@ -1,7 +1,167 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 
+	"pakt/internal/engine"
+	"pakt/internal/output"
+	"pakt/internal/solver"
+)
+
+// runInstall plans installing packages by name, glob, "name=ver",
+// "name>=ver" or local .ipk file (opkg_install_cmd).
 func runInstall(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.Install(ctx, args)
+	return inv.plan(ctx, engine.PlanInstall, args)
+}
+
+// plan shows the plan of install, remove or upgrade. Only --noaction is
+// built: applying a plan belongs to the transactions (DESIGN.md §5), so
+// without it the command says so before touching anything.
+func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []string) error {
+	if !inv.options.engine.NoAction {
+		fmt.Fprintf(inv.stderr, "pakt: %s: applying a plan is not implemented yet (use --noaction to see the plan)\n", cmd)
+		return &exitStatusError{status: exitFailure}
+	}
+	res, err := inv.engine.Plan(ctx, engine.PlanRequest{Command: cmd, Args: args})
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	var pe *engine.PlanError
+	if errors.As(err, &pe) {
+		return inv.planFailed(pe)
+	}
+	if err != nil {
+		return err
+	}
+	if inv.options.json {
+		return inv.writeJSON(output.PlanDocument(res.Plan))
+	}
+	var b strings.Builder
+	if err := output.PlanText(&b, res.Plan); err != nil {
+		return err
+	}
+	inv.msgs.notice(b.String())
+	return nil
+}
+
+// planFailed reports a request with no plan in opkg-lede's words for the
+// same situation (opkg-compat.md §1.6), then pakt's explanation, one
+// collected item a line. lede prints those items without a function name
+// (opkg_message), and so does pakt.
+func (inv *invocation) planFailed(pe *engine.PlanError) error {
+	var un *solver.Unsatisfiable
+	if !errors.As(pe.Err, &un) {
+		return pe.Err
+	}
+	if inv.options.json {
+		problem := &output.PlanProblemJSON{Kind: failureKind(un.Kind), Package: un.Package, Message: strings.SplitN(un.Error(), "\n", 2)[0], Items: un.Items, Why: un.Why}
+		if err := inv.writeJSON(output.PlanProblemDocument(pe.Command.String(), problem)); err != nil {
+			return err
+		}
+	}
+	bare := func(text string) {
+		if inv.msgs.shows(engine.Error) {
+			inv.msgs.collected = append(inv.msgs.collected, text+"\n")
+		}
+	}
+	why := func() {
+		for _, w := range un.Why {
+			bare(w)
+		}
+	}
+	cannotInstall := func() {
+		// lede's upgrade reports an unknown name on stdout only.
+		if pe.Command == engine.PlanInstall {
+			for _, a := range pe.Args {
+				inv.msgs.error("opkg_install_cmd", "Cannot install package "+a+".\n")
+			}
+		}
+	}
+	switch un.Kind {
+	case solver.UnknownPackage:
+		inv.msgs.notice("Unknown package '" + un.Package + "'.\n")
+		why()
+		cannotInstall()
+	case solver.UnmetDependencies:
+		inv.msgs.error("satisfy_dependencies_for", "Cannot satisfy the following dependencies for "+un.Package+":\n")
+		for _, it := range un.Items {
+			bare("\t" + it)
+		}
+		why()
+		cannotInstall()
+	case solver.ConflictingPackages:
+		inv.msgs.error("check_conflicts_for", "The following packages conflict with "+un.Package+":\n")
+		for _, it := range un.Items {
+			inv.msgs.error("check_conflicts_for", "\t"+it+"\n")
+		}
+		why()
+		cannotInstall()
+	case solver.NeededByOthers:
+		const f = "print_dependents_warning"
+		inv.msgs.error(f, "Package "+un.Package+" is depended upon by packages:\n")
+		for _, it := range un.Items {
+			inv.msgs.error(f, "\t"+it+"\n")
+		}
+		inv.msgs.error(f, "These might cease to work if package "+un.Package+" is removed.\n\n")
+		inv.msgs.error(f, "Force removal of this package with --force-depends.\n")
+		inv.msgs.error(f, "Force removal of this package and its dependents\n")
+		inv.msgs.error(f, "with --force-removal-of-dependent-packages.\n")
+		why()
+		if pe.Command == engine.PlanRemove {
+			inv.msgs.notice("No packages removed.\n")
+		}
+	case solver.EssentialPackage:
+		inv.msgs.notice("Refusing to remove essential package " + un.Package + ".\n" +
+			"\tRemoving an essential package may lead to an unusable system, but if\n" +
+			"\tyou enjoy that kind of pain, you can force opkg to proceed against\n" +
+			"\tits will with the option: --force-removal-of-essential-packages\n")
+		why()
+		if pe.Command == engine.PlanRemove {
+			inv.msgs.notice("No packages removed.\n")
+		}
+	default:
+		// pakt's own situations (a hold, an inconsistent installed set):
+		// its text under the command's function.
+		lines := strings.Split(un.Error(), "\n")
+		inv.msgs.error(commandFunction(pe.Command), lines[0]+"\n")
+		for _, l := range lines[1:] {
+			bare(l)
+		}
+		cannotInstall()
+	}
+	return &exitStatusError{status: exitFailure}
+}
+
+func commandFunction(c engine.PlanCommand) string {
+	switch c {
+	case engine.PlanRemove:
+		return "opkg_remove_cmd"
+	case engine.PlanUpgrade:
+		return "opkg_upgrade_cmd"
+	}
+	return "opkg_install_cmd"
+}
+
+// failureKind is the JSON word of a solver failure.
+func failureKind(k solver.FailureKind) string {
+	switch k {
+	case solver.UnknownPackage:
+		return "unknown_package"
+	case solver.UnmetDependencies:
+		return "unmet_dependencies"
+	case solver.ConflictingPackages:
+		return "conflicts"
+	case solver.NeededByOthers:
+		return "needed_by_others"
+	case solver.EssentialPackage:
+		return "essential"
+	case solver.HeldPackage:
+		return "held"
+	case solver.InconsistentInstall:
+		return "inconsistent"
+	}
+	return "unknown"
 }

@@ -17,9 +17,13 @@ import (
 // it is built separately, in cmd_key.go and engine/key.go.
 var notImplemented = []string{
 	"clean", "configure", "dist-upgrade", "download", "export",
-	"flag", "history", "install", "recover", "remove", "restore", "rollback",
-	"upgrade", "verify", "why",
+	"flag", "history", "recover", "restore", "rollback",
+	"verify", "why",
 }
+
+// planOnly are the commands that show a plan under --noaction and, until
+// transactions apply plans, refuse plainly without it (cmd_install.go).
+var planOnly = []string{"install", "remove", "upgrade"}
 
 func TestNotImplementedCommands(t *testing.T) {
 	t.Parallel()
@@ -50,6 +54,14 @@ func TestNotImplementedCommands(t *testing.T) {
 		}
 	}
 	slices.Sort(stubs)
+	for _, name := range planOnly {
+		var stdout, stderr bytes.Buffer
+		status := run(context.Background(), sys, []string{"pakt", name, "x"}, strings.NewReader(""), &stdout, &stderr)
+		want := "pakt: " + name + ": applying a plan is not implemented yet (use --noaction to see the plan)\n"
+		if status != exitFailure || stderr.String() != want || stdout.Len() != 0 {
+			t.Errorf("%s without --noaction: status %d, stdout %q, stderr %q; want %d and %q", name, status, stdout.String(), stderr.String(), exitFailure, want)
+		}
+	}
 	if !slices.Equal(stubs, notImplemented) {
 		t.Errorf("not implemented:\n got %q\nwant %q", stubs, notImplemented)
 	}
