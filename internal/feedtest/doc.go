@@ -39,6 +39,19 @@
 // sets a permission (files are 0644, directories 0755), " -> target" makes a
 // symlink, a trailing "/" an empty directory.
 //
+// BuildFS takes the same layout as a directory tree instead, with modes and
+// symlinks read from it: a testscript, whose archive cannot hold a nested
+// txtar, writes the tree and the cli's "feed" script command builds and
+// serves it ($FEED_URL, the public key in $WORK/keys/<key id>).
+//
+// # Broken twins and the server
+//
+// WithWrongChecksum, WithWrongSize, WithTamperedPackage, WithMissingFile,
+// WithWrongSignature, WithUnknownKey and WithoutSignature return changed
+// copies. Serve (or NewServer) serves a feed on loopback, optionally under a
+// path prefix, after a Delay or at a Throttle'd rate, and records the
+// paths requested.
+//
 // # Determinism
 //
 // Everything is a function of the text: entries carry one fixed mtime
