@@ -14,6 +14,13 @@ func runFiles(ctx context.Context, inv *invocation, args []string) error {
 	if res != nil {
 		inv.say(res.Messages)
 	}
+	if err == nil && inv.options.json {
+		doc := output.FilesDoc{MessageType: output.TypeFiles, Files: append([]string{}, res.Paths...)}
+		if res.Found {
+			doc.Package = &output.FilesPackageJSON{Name: res.Name, Version: res.Version, Dest: res.Dest}
+		}
+		return inv.writeJSON(doc)
+	}
 	if err != nil || !res.Found {
 		return err
 	}

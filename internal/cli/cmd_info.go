@@ -10,6 +10,9 @@ import (
 
 // runInfo prints every known package matching the glob (opkg_info_cmd).
 func runInfo(ctx context.Context, inv *invocation, args []string) error {
+	if inv.options.json {
+		return inv.printRecords(ctx, engine.RecordsInfo, args)
+	}
 	if len(args) > 0 && engine.IsPackageFile(args[0]) {
 		// upstream opkg: info on local package files prints their
 		// control files.

@@ -12,6 +12,9 @@ import (
 
 // runList prints the available packages (opkg_list_cmd).
 func runList(ctx context.Context, inv *invocation, args []string) error {
+	if inv.options.json {
+		return inv.printRecords(ctx, engine.RecordsList, args)
+	}
 	res, err := inv.engine.List(ctx, args)
 	return inv.printList(res, err)
 }

@@ -17,5 +17,8 @@ func runListChangedConffiles(ctx context.Context, inv *invocation, args []string
 	if err != nil {
 		return err
 	}
+	if inv.options.json {
+		return inv.writeJSON(output.ConffilesDoc{MessageType: output.TypeConffiles, Paths: append([]string{}, res.Paths...)})
+	}
 	return inv.buffered(func(w io.Writer) error { return output.Lines(w, res.Paths) })
 }

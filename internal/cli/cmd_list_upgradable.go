@@ -17,5 +17,12 @@ func runListUpgradable(ctx context.Context, inv *invocation, args []string) erro
 	if err != nil {
 		return err
 	}
+	if inv.options.json {
+		doc := output.UpgradableDoc{MessageType: output.TypeUpgradable, Packages: []output.UpgradableJSON{}}
+		for _, l := range res.Lines {
+			doc.Packages = append(doc.Packages, output.UpgradableJSON{Name: l.Name, InstalledVersion: l.Installed, Version: l.Candidate})
+		}
+		return inv.writeJSON(doc)
+	}
 	return inv.buffered(func(w io.Writer) error { return output.Upgradable(w, res.Lines) })
 }

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+
+	"pakt/internal/engine"
 	"pakt/internal/output"
 )
 
@@ -26,4 +29,21 @@ type architecturesJSON struct {
 // writeJSON prints v as one line of JSON on stdout.
 func (inv *invocation) writeJSON(v any) error {
 	return output.WriteJSON(inv.stdout, v)
+}
+
+// printRecords prints a list-like query (list, find, list-installed,
+// search, info, status) as one "packages" document.
+func (inv *invocation) printRecords(ctx context.Context, q engine.RecordsQuery, args []string) error {
+	res, err := inv.engine.Records(ctx, q, args)
+	if res != nil {
+		inv.say(res.Messages)
+	}
+	if err != nil {
+		return err
+	}
+	doc := output.PackagesDoc{MessageType: output.TypePackages, Packages: packagesJSON(res.Packages)}
+	for i := range res.Files {
+		doc.Packages[i].Files = res.Files[i]
+	}
+	return inv.writeJSON(doc)
 }

@@ -65,35 +65,37 @@ type ConffileJSON struct {
 
 // PackageJSON is a package object.
 type PackageJSON struct {
-	Name          string            `json:"name"`
-	Version       string            `json:"version"`
-	Architecture  string            `json:"architecture,omitempty"`
-	ABIVersion    string            `json:"abi_version,omitempty"`
-	Feed          string            `json:"feed,omitempty"` // list it came from
-	Dest          string            `json:"dest,omitempty"` // dest it is recorded on
-	Installed     bool              `json:"installed"`      // state installed or unpacked
-	Status        StatusJSON        `json:"status"`
-	Essential     bool              `json:"essential,omitempty"`
-	AutoInstalled bool              `json:"auto_installed,omitempty"`
-	InstalledTime int64             `json:"installed_time,omitempty"` // Unix seconds
-	Depends       [][]AtomJSON      `json:"depends,omitempty"`
-	PreDepends    [][]AtomJSON      `json:"pre_depends,omitempty"`
-	Recommends    [][]AtomJSON      `json:"recommends,omitempty"`
-	Suggests      [][]AtomJSON      `json:"suggests,omitempty"`
-	Conflicts     [][]AtomJSON      `json:"conflicts,omitempty"`
-	Provides      []AtomJSON        `json:"provides,omitempty"`
-	Replaces      []AtomJSON        `json:"replaces,omitempty"`
-	Size          uint64            `json:"size,omitempty"`
-	InstalledSize uint64            `json:"installed_size,omitempty"`
-	Filename      string            `json:"filename,omitempty"`
-	SHA256sum     string            `json:"sha256sum,omitempty"`
-	MD5Sum        string            `json:"md5sum,omitempty"`
-	Section       string            `json:"section,omitempty"`
-	Maintainer    string            `json:"maintainer,omitempty"`
-	Source        string            `json:"source,omitempty"`
-	Conffiles     []ConffileJSON    `json:"conffiles,omitempty"`
-	Description   string            `json:"description,omitempty"` // lines joined by "\n", as written
-	Fields        map[string]string `json:"fields,omitempty"`      // every other field (License, URL, ...)
+	Name          string         `json:"name"`
+	Version       string         `json:"version"`
+	Architecture  string         `json:"architecture,omitempty"`
+	ABIVersion    string         `json:"abi_version,omitempty"`
+	Feed          string         `json:"feed,omitempty"` // list it came from
+	Dest          string         `json:"dest,omitempty"` // dest it is recorded on
+	Installed     bool           `json:"installed"`      // state installed or unpacked
+	Status        StatusJSON     `json:"status"`
+	Essential     bool           `json:"essential,omitempty"`
+	AutoInstalled bool           `json:"auto_installed,omitempty"`
+	InstalledTime int64          `json:"installed_time,omitempty"` // Unix seconds
+	Depends       [][]AtomJSON   `json:"depends,omitempty"`
+	PreDepends    [][]AtomJSON   `json:"pre_depends,omitempty"`
+	Recommends    [][]AtomJSON   `json:"recommends,omitempty"`
+	Suggests      [][]AtomJSON   `json:"suggests,omitempty"`
+	Conflicts     [][]AtomJSON   `json:"conflicts,omitempty"`
+	Provides      []AtomJSON     `json:"provides,omitempty"`
+	Replaces      []AtomJSON     `json:"replaces,omitempty"`
+	Size          uint64         `json:"size,omitempty"`
+	InstalledSize uint64         `json:"installed_size,omitempty"`
+	Filename      string         `json:"filename,omitempty"`
+	SHA256sum     string         `json:"sha256sum,omitempty"`
+	MD5Sum        string         `json:"md5sum,omitempty"`
+	Section       string         `json:"section,omitempty"`
+	Maintainer    string         `json:"maintainer,omitempty"`
+	Source        string         `json:"source,omitempty"`
+	Conffiles     []ConffileJSON `json:"conffiles,omitempty"`
+	Description   string         `json:"description,omitempty"` // lines joined by "\n", as written
+	// Files are, for search, the installed files that matched.
+	Files  []string          `json:"files,omitempty"`
+	Fields map[string]string `json:"fields,omitempty"` // every other field (License, URL, ...)
 }
 
 // Relations turns a dependency-like field into groups of atoms.
@@ -218,9 +220,16 @@ type ConffilesDoc struct {
 // FilesDoc is files' document; Package is null when the package is not
 // installed (the error says so on stderr).
 type FilesDoc struct {
-	MessageType string       `json:"message_type"` // TypeFiles
-	Package     *PackageJSON `json:"package"`
-	Files       []string     `json:"files"`
+	MessageType string            `json:"message_type"` // TypeFiles
+	Package     *FilesPackageJSON `json:"package"`
+	Files       []string          `json:"files"`
+}
+
+// FilesPackageJSON names the installed package files lists.
+type FilesPackageJSON struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Dest    string `json:"dest"`
 }
 
 // WhatMatchJSON is one package found by a what* query.
