@@ -88,7 +88,12 @@ func (e *Engine) load(feeds bool, keepOnly ...string) (*world, error) {
 	if err != nil {
 		return &world{msgs: msgs}, err
 	}
-	w := &world{cfg: cfg, msgs: msgs}
+	// Each pass lede makes over the files starts with an empty INFO line
+	// of its loading function (shown with -V2), then the notices.
+	w := &world{cfg: cfg, msgs: msgs,
+		feedNotices:   []Message{{Level: Info, Func: "pkg_hash_load_feeds"}},
+		statusNotices: []Message{{Level: Info, Func: "pkg_hash_load_status_files"}},
+	}
 	if feeds {
 		if keepOnly != nil {
 			w.available.KeepOnly(keepOnly...)

@@ -335,7 +335,8 @@ func (e *Engine) ListChangedConffiles(ctx context.Context, args []string) (*Conf
 
 // conffileModified is lede's conffile_has_been_modified: 0 when the file
 // has the recorded hash, else strcmp's answer (lede prints it with -V2),
-// 1 when the file cannot be hashed, with the message lede reports then.
+// 1 when the file cannot be hashed; with the message lede gives then (an
+// ERROR when the file cannot be read, an INFO line when it differs).
 func (e *Engine) conffileModified(w *world, c pkginfo.Conffile) (int, *Message) {
 	sum, err := statusdb.ConffileSum(e.sys.Files, w.cfg.OfflineRoot, c)
 	if err != nil {
@@ -345,7 +346,11 @@ func (e *Engine) conffileModified(w *world, c pkginfo.Conffile) (int, *Message) 
 		}
 		return 1, &Message{Level: Error, Func: "file_md5sum_alloc", Text: "Could't compute md5sum for " + path + "."}
 	}
-	return strcmp(sum, c.Hash), nil
+	if d := strcmp(sum, c.Hash); d != 0 {
+		return d, &Message{Level: Info, Func: "conffile_has_been_modified",
+			Text: "Conffile " + c.Path + ":\n\told chk=" + sum + "\n\tnew chk=" + c.Hash}
+	}
+	return 0, nil
 }
 
 // strcmp is C's, with glibc's answer: the difference of the first bytes
