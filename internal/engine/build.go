@@ -343,6 +343,10 @@ func (e *Engine) readSource(dir string) (*source, error) {
 	return src, nil
 }
 
+// nameChars are the characters OpenWrt's ipkg-build accepts in a package
+// name; the first 62 are the letters and digits a name must start with.
+const nameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-"
+
 // archChars are the characters of every architecture in the real feeds
 // (x86_64, mips_24kc, arm_cortex-a9_vfpv3-d16, raspberrypi3_64, all).
 const archChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-"
@@ -351,8 +355,10 @@ const archChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 // does, plus what pakt needs to name and read the package: exactly one
 // stanza; Package, Version, Architecture, Maintainer and Description
 // present and not empty; no Filename (an index field); a name of
-// [a-z0-9.+-] only, starting with a letter or digit (opkg-build's rule; OpenWrt's ipkg-build also lets
-// A-Z and _ through, though its message names the same set); a version
+// [A-Za-z0-9_.+-] only, starting with a letter or digit (OpenWrt's ipkg-build
+// checks that set, though its message names [a-z0-9.+-]; real feeds need it:
+// GraphicsMagick, asterisk13-app-directed_pickup, Entware's upper-case
+// names; Yocto's opkg-build is stricter); a version
 // version.Parse accepts and an architecture that can be part of a file
 // name; and every field pkginfo decodes (relations, sizes) well formed.
 // It returns the stanza when the file parses, with every problem found.
@@ -388,9 +394,9 @@ func CheckControl(name string, data []byte) (*control.Stanza, []*SourceError) {
 	if s.Has("Filename") {
 		add("Filename", "field not allowed in a control file (the index adds it)", nil)
 	}
-	if n := s.Get("Package"); n != "" && strings.TrimLeft(n, "abcdefghijklmnopqrstuvwxyz0123456789.+-") != "" {
-		add("Package", fmt.Sprintf("name %q contains characters other than [a-z0-9.+-]", n), nil)
-	} else if n != "" && strings.IndexByte("abcdefghijklmnopqrstuvwxyz0123456789", n[0]) < 0 {
+	if n := s.Get("Package"); n != "" && strings.TrimLeft(n, nameChars) != "" {
+		add("Package", fmt.Sprintf("name %q contains characters other than [A-Za-z0-9_.+-]", n), nil)
+	} else if n != "" && strings.IndexByte(nameChars[:62], n[0]) < 0 {
 		// Debian policy; opkg-build lets ".x" through and writes a hidden
 		// file (found by FuzzCheckControl).
 		add("Package", fmt.Sprintf("name %q does not start with a letter or digit", n), nil)

@@ -264,9 +264,9 @@ func TestBuildErrors(t *testing.T) {
 			},
 		},
 		{
-			name:  "name characters (opkg-build: [a-z0-9.+-])",
-			tree:  map[string]string{"CONTROL/control": strings.Replace(good, "Package: p", "Package: Foo_bar", 1)},
-			wants: []string{`src/CONTROL/control:1: Package: name "Foo_bar" contains characters other than [a-z0-9.+-]`},
+			name:  "name characters (OpenWrt ipkg-build: [a-zA-Z0-9_.+-])",
+			tree:  map[string]string{"CONTROL/control": strings.Replace(good, "Package: p", "Package: Foo/bar", 1)},
+			wants: []string{`src/CONTROL/control:1: Package: name "Foo/bar" contains characters other than [A-Za-z0-9_.+-]`},
 		},
 		{
 			name:  "Filename is an index field",
@@ -435,6 +435,24 @@ func TestBuildInstallsWithOpkgLede(t *testing.T) {
 	for _, f := range []string{"/usr/bin/hello\n", "/usr/bin/hi\n", "/etc/config/world\n"} {
 		if !strings.Contains(string(list), f) {
 			t.Errorf("hello.list lacks %s", f)
+		}
+	}
+}
+
+// OpenWrt's ipkg-build checks names against [a-zA-Z0-9_.+-] (its message
+// says [a-z0-9.+-]); real feeds carry such names, so pakt build takes them.
+func TestCheckControlAcceptsOpenWrtNames(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"GraphicsMagick", "asterisk13-app-directed_pickup", "Perl-Module_1.0+x"} {
+		ctl := "Package: " + name + "\nVersion: 1\nArchitecture: all\nMaintainer: m\nDescription: d\n"
+		if _, problems := CheckControl("control", []byte(ctl)); len(problems) != 0 {
+			t.Errorf("%s: %v", name, problems[0])
+		}
+	}
+	for _, name := range []string{"_lead", ".hidden", "a b", "a/b", "naïve"} {
+		ctl := "Package: " + name + "\nVersion: 1\nArchitecture: all\nMaintainer: m\nDescription: d\n"
+		if _, problems := CheckControl("control", []byte(ctl)); len(problems) == 0 {
+			t.Errorf("%q accepted", name)
 		}
 	}
 }
