@@ -183,6 +183,19 @@ var divergences = map[string]func(r result) result{
 	},
 }
 
+// feedLies drops, from either side, the info lines where pakt reads a
+// feed better than lede: Recommends and Suggests (above), old "Provides:
+// erlang-erts=6.4" tokens, which pkginfo reads as versioned provides and
+// prints "erlang-erts (= 6.4)" where lede prints the token, and a
+// dependency with two constraints, "nginx-ssl-util (>=1.5-1) (<2)", whose
+// second constraint lede drops and pakt keeps.
+func feedLies(r result) result {
+	r = divergences["recommends"](r)
+	r.stdout = regexp.MustCompile(`(?m)^Provides: .*=.*\n`).ReplaceAllString(r.stdout, "")
+	r.stdout = regexp.MustCompile(`\) \([^)]*\)`).ReplaceAllString(r.stdout, ")")
+	return r
+}
+
 // paktDivergent applies to pakt's output the part of a divergence that
 // concerns it (lines it prints that lede never does).
 var paktDivergent = map[string]func(r result) result{
@@ -360,6 +373,33 @@ func TestQueryEveryStatusSet(t *testing.T) {
 				if args[0] == "status" {
 					want, got = divergences["recommends"](want), paktDivergent["recommends"](got)
 				}
+				compareResults(t, strings.Join(args, " "), got, want)
+			}
+		})
+	}
+}
+
+// TestQueryFeeds runs the reference opkg-lede (when present) and pakt on
+// single real feeds of every family in the data (OpenWrt 15.05 to 23.05,
+// LEDE, Entware, Yocto, third-party): list and info must match.
+func TestQueryFeeds(t *testing.T) {
+	t.Parallel()
+	ref := referenceOpkg(t)
+	for _, f := range []struct{ feed, arch string }{
+		{"entware-mipselsf-k3.4-2020-12", "mipsel-3.4"},
+		{"lede-lean-2019-x86_64-base", "x86_64"},
+		{"openwrt-15.05-glinet-ar71xx-base", "ar71xx"},
+		{"openwrt-23.05-snapshot-arm_cortex-a9_vfpv3-d16-packages", "arm_cortex-a9_vfpv3-d16"},
+		{"yocto-kirkstone-rpi3-64-all", "all"},
+		{"mossdef-all-2026-06-26", "all"},
+		{"kiddin9-23.05-mipsel_24kc-partial", "mipsel_24kc"},
+	} {
+		t.Run(f.feed, func(t *testing.T) {
+			t.Parallel()
+			root := queryRoot{arches: []string{f.arch + ":10", "all:1"}, feeds: []string{f.feed}}.build(t, t.TempDir())
+			for _, args := range [][]string{{"list"}, {"info"}} {
+				want := feedLies(runLedeQuery(t, ref, root, args))
+				got := feedLies(runPaktQuery(root, args))
 				compareResults(t, strings.Join(args, " "), got, want)
 			}
 		})
