@@ -16,7 +16,7 @@ import (
 // from this list or a listed command does something. "key" is left out:
 // it is built separately, in cmd_key.go and engine/key.go.
 var notImplemented = []string{
-	"clean", "configure", "dist-upgrade", "download", "export",
+	"clean", "configure", "dist-upgrade", "export",
 	"flag", "history", "recover", "restore", "rollback",
 	"verify", "why",
 }
