@@ -28,10 +28,8 @@ type world struct {
 	statusNotices []Message
 	msgs          []Message // from reading the configuration
 
-	// Reused from list to list: one gzip state and one set of read-ahead
-	// blocks for the whole load.
-	gz     *gzip.Reader
-	blocks [][]byte
+	// Reused from list to list: one gzip state for the whole load.
+	gz *gzip.Reader
 }
 
 // ListError is a package list in lists_dir that could not be read: opkg
@@ -166,14 +164,9 @@ func (e *Engine) loadList(w *world, name, path string) error {
 		}
 		r = w.gz
 	}
-	if w.blocks == nil {
-		for range prefetchBlocks {
-			w.blocks = append(w.blocks, make([]byte, prefetchBlockSize))
-		}
-	}
-	pr := newPrefetchReader(&limitedReader{r: r, n: maxListSize}, w.blocks)
-	defer pr.Close()
-	err = w.available.Add(name, pr, func(en *feed.Entry) bool {
+	// Decompressing ahead in a second goroutine was tried: no gain
+	// measured on two shared cores, so the list is read in line.
+	err = w.available.Add(name, &limitedReader{r: r, n: maxListSize}, func(en *feed.Entry) bool {
 		if !w.archOK(en.Architecture) {
 			w.feedNotices = append(w.feedNotices, noValidArch(en.Name, en.Version))
 			return false
@@ -208,99 +201,3 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// prefetchReader decompresses ahead in one goroutine while the index scans
-// what came before, so the two overlap on a machine with two cores (a
-// router often has two or four). It holds at most prefetchBlocks blocks
-// of prefetchBlockSize bytes: memory stays bounded, whatever the list.
-type prefetchReader struct {
-	blocks chan []byte // filled blocks, in order
-	free   chan []byte // blocks to fill again
-	done   chan struct{}
-	err    error // the source's error, read after blocks is closed
-	cur    []byte
-	spent  []byte // the block cur came from, returned to free when drained
-}
-
-const (
-	prefetchBlockSize = 32 << 10
-	prefetchBlocks    = 3
-)
-
-// newPrefetchReader reads src ahead into the given blocks, which are the
-// caller's again once Close returns.
-func newPrefetchReader(src io.Reader, blocks [][]byte) *prefetchReader {
-	p := &prefetchReader{
-		blocks: make(chan []byte, len(blocks)),
-		free:   make(chan []byte, len(blocks)),
-		done:   make(chan struct{}),
-	}
-	for _, b := range blocks {
-		p.free <- b[:cap(b)]
-	}
-	go p.fill(src)
-	return p
-}
-
-func (p *prefetchReader) fill(src io.Reader) {
-	defer close(p.blocks)
-	for {
-		var buf []byte
-		select {
-		case buf = <-p.free:
-		case <-p.done:
-			return
-		}
-		// Not io.ReadFull: it reports a short last block as
-		// io.ErrUnexpectedEOF, which is also what gzip says of a
-		// truncated stream.
-		n := 0
-		var err error
-		for n < len(buf) && err == nil {
-			var k int
-			k, err = src.Read(buf[n:])
-			n += k
-		}
-		if n > 0 {
-			select {
-			case p.blocks <- buf[:n]:
-			case <-p.done:
-				return
-			}
-		}
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			p.err = err
-			return
-		}
-	}
-}
-
-func (p *prefetchReader) Read(b []byte) (int, error) {
-	for len(p.cur) == 0 {
-		if p.spent != nil {
-			p.free <- p.spent[:cap(p.spent)]
-			p.spent = nil
-		}
-		blk, ok := <-p.blocks
-		if !ok {
-			if p.err != nil {
-				return 0, p.err
-			}
-			return 0, io.EOF
-		}
-		p.cur, p.spent = blk, blk
-	}
-	n := copy(b, p.cur)
-	p.cur = p.cur[n:]
-	return n, nil
-}
-
-// Close stops the decompressing goroutine and waits for it, so that the
-// source can be closed after.
-func (p *prefetchReader) Close() {
-	close(p.done)
-	for range p.blocks {
-	}
-}
