@@ -37,6 +37,7 @@ func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []
 		return err
 	}
 	if inv.options.json {
+		inv.brokenDependencies(res.Plan.Broken)
 		return inv.writeJSON(output.PlanDocument(res.Plan))
 	}
 	var b strings.Builder
@@ -44,7 +45,22 @@ func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []
 		return err
 	}
 	inv.msgs.notice(b.String())
+	inv.brokenDependencies(res.Plan.Broken)
 	return nil
+}
+
+// brokenDependencies reports what --force-depends leaves unmet as lede
+// does when it carries on: its "Cannot satisfy" error per package, the
+// relations under it, and success.
+func (inv *invocation) brokenDependencies(broken []output.PlanNote) {
+	for i, n := range broken {
+		if i == 0 || broken[i-1].Package != n.Package {
+			inv.msgs.error("satisfy_dependencies_for", "Cannot satisfy the following dependencies for "+n.Package+":\n")
+		}
+		if inv.msgs.shows(engine.Error) {
+			inv.msgs.collected = append(inv.msgs.collected, "\t"+n.Relation+"\n")
+		}
+	}
 }
 
 // planFailed reports a request with no plan in opkg-lede's words for the

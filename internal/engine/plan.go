@@ -124,7 +124,7 @@ func (e *Engine) solverRequest(ctx context.Context, u *universe, req PlanRequest
 	sreq := solver.Request{
 		RemoveDependents:     o.Force.RemovalOfDependentPackages,
 		Autoremove:           o.Autoremove,
-		NoRecommends:         o.NoInstallRecommends,
+		NoRecommends:         o.NoInstallRecommends || o.NoDeps, // lede's --nodeps skips Recommends too
 		ForceDepends:         o.Force.Depends,
 		NoDeps:               o.NoDeps,
 		ForceDowngrade:       o.Force.Downgrade,
@@ -411,12 +411,12 @@ func (u *universe) step(a output.PlanAction, s solver.Step) output.PlanStep {
 		dest = u.defaultDest
 	}
 	st := output.PlanStep{
-		Action: a, Name: p.Name, Version: versionText(p.Version), Architecture: p.Arch,
+		Action: a, Name: p.Name, Version: p.Version, Architecture: p.Arch,
 		Dest: dest, Feed: o.feed, Filename: o.filename,
 		Reason: reasonWords[s.Reason.Kind], By: s.Reason.By, Auto: s.Auto,
 	}
 	if s.From != nil {
-		st.OldVersion = versionText(s.From.Version)
+		st.OldVersion = s.From.Version
 	}
 	return st
 }
@@ -462,8 +462,31 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			removals = append(removals, s)
 		}
 	}
+	// lede removes the orphans of a package right after it
+	// (remove_autoinstalled, pkg_remove_orphan_dependent): follow the
+	// removed or replaced version's dependencies to the orphans.
+	orphanSteps := map[string]solver.Step{}
+	for _, s := range orphans {
+		orphanSteps[s.Package.Name] = s
+	}
+	orphaned := map[string]bool{}
+	var orphansOf func(p *solver.Package)
+	orphansOf = func(p *solver.Package) {
+		for _, groups := range [][]relation.Group{p.PreDepends, p.Depends} {
+			for _, g := range groups {
+				for _, a := range g.Alts {
+					if o, ok := orphanSteps[a.Name]; ok && !orphaned[a.Name] {
+						orphaned[a.Name] = true
+						out.Steps = append(out.Steps, u.step(output.PlanOrphan, o))
+						orphansOf(o.Package)
+					}
+				}
+			}
+		}
+	}
 	for _, s := range orderRemovals(removals) {
 		out.Steps = append(out.Steps, u.step(output.PlanRemove, s))
+		orphansOf(s.Package)
 	}
 
 	final := map[string]*solver.Package{}
@@ -518,6 +541,9 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 				}
 			}
 		}
+		if s.From != nil {
+			orphansOf(s.From)
+		}
 	}
 	var roots []string
 	for _, a := range req.Install {
@@ -542,7 +568,9 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 		visit(n)
 	}
 	for _, s := range orphans {
-		out.Steps = append(out.Steps, u.step(output.PlanOrphan, s))
+		if !orphaned[s.Package.Name] {
+			out.Steps = append(out.Steps, u.step(output.PlanOrphan, s))
+		}
 	}
 	for _, name := range upToDate {
 		if _, ok := changed[name]; ok {
@@ -558,7 +586,9 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 		st.Reason = "does_not_fit"
 		if h.Package.Hold {
 			st.Reason = "held"
-			st.LedeFlags = ledeFlags(u.origins[h.Package].flags)
+			// lede marks the names on the command line SF_NEED_DETAIL
+			// (0x200) before it looks at them, and prints that too.
+			st.LedeFlags = ledeFlags(u.origins[h.Package].flags) | 0x200
 		}
 		out.Steps = append(out.Steps, st)
 	}

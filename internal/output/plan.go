@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // A plan (install, remove, upgrade with --noaction) is shown as opkg-lede
@@ -39,7 +40,7 @@ func (a PlanAction) String() string {
 type PlanStep struct {
 	Action       PlanAction
 	Name         string
-	Version      string // as lede prints it (no 0 epoch); the installed one for removals
+	Version      string // as written; the installed one for removals
 	OldVersion   string // upgrades and downgrades: the installed version
 	Architecture string
 	Dest         string // the dest name ("root")
@@ -88,28 +89,28 @@ func PlanText(w io.Writer, p *Plan) error {
 		s := &p.Steps[i]
 		switch s.Action {
 		case PlanInstall:
-			e.str(fmt.Sprintf("Installing %s (%s) to %s...\n", s.Name, s.Version, s.Dest))
+			e.str(fmt.Sprintf("Installing %s (%s) to %s...\n", s.Name, ledeVersion(s.Version), s.Dest))
 		case PlanUpgrade:
-			e.str(fmt.Sprintf("Upgrading %s on %s from %s to %s...\n", s.Name, s.Dest, s.OldVersion, s.Version))
+			e.str(fmt.Sprintf("Upgrading %s on %s from %s to %s...\n", s.Name, s.Dest, ledeVersion(s.OldVersion), ledeVersion(s.Version)))
 		case PlanDowngrade:
-			e.str(fmt.Sprintf("Downgrading %s on %s from %s to %s...\n", s.Name, s.Dest, s.OldVersion, s.Version))
+			e.str(fmt.Sprintf("Downgrading %s on %s from %s to %s...\n", s.Name, s.Dest, ledeVersion(s.OldVersion), ledeVersion(s.Version)))
 		case PlanReinstall:
 			// lede's --force-reinstall removes the package, then installs it.
 			e.str(fmt.Sprintf("Removing package %s from %s...\n", s.Name, s.Dest))
-			e.str(fmt.Sprintf("Installing %s (%s) to %s...\n", s.Name, s.Version, s.Dest))
+			e.str(fmt.Sprintf("Installing %s (%s) to %s...\n", s.Name, ledeVersion(s.Version), s.Dest))
 		case PlanRemove:
 			e.str(fmt.Sprintf("Removing package %s from %s...\n", s.Name, s.Dest))
 		case PlanOrphan:
 			e.str(fmt.Sprintf("%s was autoinstalled and is now orphaned, removing.\n", s.Name))
 			e.str(fmt.Sprintf("Removing package %s from %s...\n", s.Name, s.Dest))
 		case PlanUpToDate:
-			e.str(fmt.Sprintf("Package %s (%s) installed in %s is up to date.\n", s.Name, s.Version, s.Dest))
+			e.str(fmt.Sprintf("Package %s (%s) installed in %s is up to date.\n", s.Name, ledeVersion(s.Version), s.Dest))
 		case PlanHeld:
 			if s.LedeFlags != 0 {
 				e.str(fmt.Sprintf("Not upgrading package %s which is marked hold (flags=%#x).\n", s.Name, s.LedeFlags))
 			} else {
 				// pakt's own words: lede would take the newer version and break something.
-				e.str(fmt.Sprintf("Not upgrading package %s on %s from %s to %s: that version does not fit.\n", s.Name, s.Dest, s.OldVersion, s.Version))
+				e.str(fmt.Sprintf("Not upgrading package %s on %s from %s to %s: that version does not fit.\n", s.Name, s.Dest, ledeVersion(s.OldVersion), ledeVersion(s.Version)))
 			}
 		}
 	}
@@ -117,6 +118,15 @@ func PlanText(w io.Writer, p *Plan) error {
 		e.str("No packages removed.\n")
 	}
 	return e.err
+}
+
+// ledeVersion is a version as lede prints it (pkg_version_str_alloc): an
+// epoch of 0 is not shown.
+func ledeVersion(v string) string {
+	if i := strings.IndexByte(v, ':'); i > 0 && strings.Trim(v[:i], "0") == "" {
+		return v[i+1:]
+	}
+	return v
 }
 
 // TypePlan is the document of install, remove and upgrade with --noaction.
