@@ -97,6 +97,15 @@ func (e *Engine) load(feeds bool, keepOnly ...string) (*world, error) {
 			w.available.KeepOnly(keepOnly...)
 		}
 		dir := cfg.ListsDir()
+		// A gzip list holds about one package per 100 bytes (OpenWrt's
+		// 23.05 lists: 92 to 110), a plain one per 450.
+		guess := 0
+		for _, f := range cfg.Feeds {
+			if st, err := fs.Stat(e.sys.Files, statusdb.FSPath(dir+"/"+f.Name)); err == nil {
+				guess += int(st.Size() / 100)
+			}
+		}
+		w.available.Reserve(guess)
 		for _, f := range cfg.Feeds {
 			path := dir + "/" + f.Name
 			if err := e.loadList(w, f.Name, path); err != nil {

@@ -67,6 +67,19 @@ type Index struct {
 	rd       *bufio.Reader // reused by every Add
 }
 
+// Reserve sizes the index's maps for about this many more packages, so
+// that loading does not rehash them as they grow; a guess is fine (the
+// engine guesses from the compressed lists' sizes). It must come before
+// the first Add.
+func (x *Index) Reserve(packages int) {
+	if x.byName != nil || packages <= 0 {
+		return
+	}
+	x.byName = make(map[string]int32, packages)
+	x.byProvided = make(map[string]int32, packages/8)
+	x.strs = make(map[string]string, 2*packages)
+}
+
 // KeepOnly makes later Adds store only the lines of these fields (names
 // matched without case), and their continuation lines. A command that
 // needs a few fields of every package (list: the name, version and
