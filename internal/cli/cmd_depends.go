@@ -11,7 +11,7 @@ import (
 // runDepends prints the Depends of the packages matching the globs
 // (opkg_depends_cmd): installed ones, or every known one with -A.
 func runDepends(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.Depends(ctx, args)
+	res, err := inv.engine.Depends(ctx, engine.QueryRequest{Globs: args, Records: inv.options.json})
 	if res != nil {
 		inv.say(res.Messages)
 	}
@@ -19,7 +19,11 @@ func runDepends(ctx context.Context, inv *invocation, args []string) error {
 		return err
 	}
 	if inv.options.json {
-		return inv.writeJSON(output.PackagesDoc{MessageType: output.TypePackages, Packages: packagesJSON(res.Packages)})
+		doc := output.PackagesDoc{MessageType: output.TypePackages, Packages: []output.PackageJSON{}}
+		for _, p := range res.Packages {
+			doc.Packages = append(doc.Packages, recordJSON(p.Record))
+		}
+		return inv.writeJSON(doc)
 	}
 	// lede prints these lines as NOTICE messages: -V0 silences them.
 	if !inv.msgs.shows(engine.Notice) {
@@ -36,6 +40,11 @@ func runDepends(ctx context.Context, inv *invocation, args []string) error {
 		}
 		return nil
 	})
+}
+
+// recordJSON is the package object of a record.
+func recordJSON(r engine.PackageRecord) output.PackageJSON {
+	return output.Package(r.Package, r.Feed, r.Dest)
 }
 
 // packagesJSON is the package objects of records.

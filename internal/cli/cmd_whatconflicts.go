@@ -1,9 +1,12 @@
 package cli
 
-import "context"
+import (
+	"context"
+
+	"pakt/internal/engine"
+)
 
 // runWhatConflicts prints which packages conflict with the root set (opkg_whatconflicts_cmd).
 func runWhatConflicts(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatConflicts(ctx, args)
-	return inv.printWhat(res, err, false)
+	return inv.printWhat(ctx, engine.WhatRequest{Relation: engine.WhatConflictsWith, Globs: args})
 }

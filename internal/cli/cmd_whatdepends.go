@@ -11,13 +11,14 @@ import (
 // runWhatDepends prints which packages depend on the root set
 // (opkg_whatdepends_cmd).
 func runWhatDepends(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatDepends(ctx, args)
-	return inv.printWhat(res, err, false)
+	return inv.printWhat(ctx, engine.WhatRequest{Relation: engine.WhatDependsOn, Globs: args})
 }
 
 // printWhat shows a what* answer: "Root set:", its names, "What <verb>
 // root set" and one line per package found; with --json one document.
-func (inv *invocation) printWhat(res *engine.WhatResult, err error, recursive bool) error {
+func (inv *invocation) printWhat(ctx context.Context, req engine.WhatRequest) error {
+	req.Records = inv.options.json
+	res, err := inv.engine.What(ctx, req)
 	if res != nil {
 		inv.say(res.Messages)
 	}
@@ -28,13 +29,16 @@ func (inv *invocation) printWhat(res *engine.WhatResult, err error, recursive bo
 		doc := output.WhatDoc{
 			MessageType: output.TypeWhat,
 			Relation:    whatRelationName(res.Relation),
-			Recursive:   recursive,
-			RootSet:     packagesJSON(res.RootSet),
+			Recursive:   req.Recursive,
+			RootSet:     []output.PackageJSON{},
 			Matches:     []output.WhatMatchJSON{},
+		}
+		for _, r := range res.RootSet {
+			doc.RootSet = append(doc.RootSet, recordJSON(r.Record))
 		}
 		for _, m := range res.Matches {
 			doc.Matches = append(doc.Matches, output.WhatMatchJSON{
-				Package:     output.Package(m.Package.Package, m.Package.Feed, m.Package.Dest),
+				Package:     recordJSON(m.Record),
 				Via:         output.Atom(m.Via),
 				Satisfiable: m.Satisfiable,
 			})
@@ -52,8 +56,8 @@ func (inv *invocation) printWhat(res *engine.WhatResult, err error, recursive bo
 	lines := make([]output.WhatLine, len(res.Matches))
 	for i, m := range res.Matches {
 		lines[i] = output.WhatLine{
-			Name:          m.Package.Name,
-			Version:       m.Package.DisplayVersion(),
+			Name:          m.Name,
+			Version:       m.DisplayVersion(),
 			Verb:          res.Relation.Verb(),
 			Via:           m.Via,
 			Unsatisfiable: !m.Satisfiable,

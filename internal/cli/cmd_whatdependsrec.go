@@ -1,9 +1,12 @@
 package cli
 
-import "context"
+import (
+	"context"
+
+	"pakt/internal/engine"
+)
 
 // runWhatDependsRec prints which packages depend on the root set, recursively (opkg_whatdepends_recursively_cmd).
 func runWhatDependsRec(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatDependsRec(ctx, args)
-	return inv.printWhat(res, err, true)
+	return inv.printWhat(ctx, engine.WhatRequest{Relation: engine.WhatDependsOn, Recursive: true, Globs: args})
 }

@@ -11,7 +11,7 @@ import (
 // runWhatProvides prints, per glob, the packages providing a matching
 // name (opkg_whatprovides_cmd).
 func runWhatProvides(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatProvides(ctx, args)
+	res, err := inv.engine.WhatProvides(ctx, engine.QueryRequest{Globs: args, Records: inv.options.json})
 	return inv.printProvides(res, err)
 }
 
@@ -32,7 +32,7 @@ func (inv *invocation) printProvides(res *engine.ProvidesResult, err error) erro
 		for _, q := range res.Queries {
 			jq := output.ProvidesQueryJSON{Pattern: q.Glob, Matches: []output.ProvidesMatchJSON{}}
 			for _, m := range q.Matches {
-				jq.Matches = append(jq.Matches, output.ProvidesMatchJSON{Package: output.Package(m.Package.Package, m.Package.Feed, m.Package.Dest), Name: m.Name})
+				jq.Matches = append(jq.Matches, output.ProvidesMatchJSON{Package: recordJSON(m.Record), Name: m.Name})
 			}
 			doc.Queries = append(doc.Queries, jq)
 		}
@@ -46,7 +46,7 @@ func (inv *invocation) printProvides(res *engine.ProvidesResult, err error) erro
 		for _, q := range res.Queries {
 			lines := make([]output.ProvidesLine, len(q.Matches))
 			for i, m := range q.Matches {
-				lines[i] = output.ProvidesLine{Package: m.Package.Name, Name: m.Name, Exact: m.Exact}
+				lines[i] = output.ProvidesLine{Package: m.FoundPackage.Name, Name: m.Name, Exact: m.Exact}
 			}
 			if err := output.Provides(w, verb, q.Glob, lines); err != nil {
 				return err

@@ -1,9 +1,12 @@
 package cli
 
-import "context"
+import (
+	"context"
+
+	"pakt/internal/engine"
+)
 
 // runWhatRecommends prints which packages recommend the root set (opkg_whatrecommends_cmd).
 func runWhatRecommends(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatRecommends(ctx, args)
-	return inv.printWhat(res, err, false)
+	return inv.printWhat(ctx, engine.WhatRequest{Relation: engine.WhatRecommendsOf, Globs: args})
 }

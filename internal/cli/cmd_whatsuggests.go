@@ -1,9 +1,12 @@
 package cli
 
-import "context"
+import (
+	"context"
+
+	"pakt/internal/engine"
+)
 
 // runWhatSuggests prints which packages suggest the root set (opkg_whatsuggests_cmd).
 func runWhatSuggests(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatSuggests(ctx, args)
-	return inv.printWhat(res, err, false)
+	return inv.printWhat(ctx, engine.WhatRequest{Relation: engine.WhatSuggestsOf, Globs: args})
 }

@@ -24,11 +24,38 @@ type PackageRecord struct {
 	Dest string // dest of its status record; "" when only in a feed
 }
 
+// QueryRequest is the globs of depends, whatprovides and whatreplaces.
+type QueryRequest struct {
+	Globs []string
+	// Records asks for every package found whole (PackageRecord), for
+	// renderers that show every field; lede's text needs only names and
+	// versions, and decoding thousands of stanzas is most of the work.
+	Records bool
+}
+
+// FoundPackage is a package a query found: its name and version, its
+// whole record when the request asked for records.
+type FoundPackage struct {
+	Name    string
+	Version string
+	Record  PackageRecord // Package is nil unless Records was asked
+}
+
+// DisplayVersion is the version as lede prints it: rebuilt from its
+// parts, so an epoch of 0 is not shown.
+func (f FoundPackage) DisplayVersion() string { return versionText(f.Version) }
+
 // DependsResult is the answer of Depends: the packages matched, in lede's
 // order (once per glob that matches them), each with its Depends.
 type DependsResult struct {
 	Messages []Message
-	Packages []PackageRecord
+	Packages []DependsPackage
+}
+
+// DependsPackage is one package of depends and its Depends field.
+type DependsPackage struct {
+	FoundPackage
+	Depends []relation.Group
 }
 
 // WhatRelation is the field a what* query follows.
@@ -73,14 +100,15 @@ type WhatRequest struct {
 	Relation  WhatRelation
 	Recursive bool // whatdependsrec: repeat until nothing new is found
 	Globs     []string
+	Records   bool // see QueryRequest
 }
 
 // WhatMatch is one line of a what* answer: Package relates to Target
 // (a name in the root set or provided by it) through Via, the atom of its
 // field that named it.
 type WhatMatch struct {
-	Package PackageRecord
-	Via     relation.Atom
+	FoundPackage
+	Via relation.Atom
 	// Satisfiable: some known package (feed or installed) meets Via.
 	Satisfiable bool
 }
@@ -89,7 +117,7 @@ type WhatMatch struct {
 type WhatResult struct {
 	Messages []Message
 	Relation WhatRelation
-	RootSet  []PackageRecord
+	RootSet  []FoundPackage
 	Matches  []WhatMatch
 }
 
@@ -112,8 +140,9 @@ type ProvidesQuery struct {
 // own name counts as provided (lede's provides list starts with itself),
 // not as replaced.
 type ProvidesMatch struct {
-	Package PackageRecord
-	Name    string
+	FoundPackage
+	// Name is the provided (replaced) name.
+	Name string
 	// Exact: Name is the glob itself (lede then leaves the name out of
 	// its line), compared without case under --nocase.
 	Exact bool
@@ -132,7 +161,7 @@ type vectorEntry struct {
 // installed ones, in hash order.
 func (w *world) queryVector(all bool) []vectorEntry {
 	vecs := w.vectors(true, "")
-	var out []vectorEntry
+	out := make([]vectorEntry, 0, w.available.Len()+len(w.installed.Packages()))
 	for _, name := range w.hashOrder(true) {
 		for _, c := range vecs[name] {
 			if !all && !c.installed() {
@@ -170,6 +199,20 @@ func (w *world) record(c candidate) (PackageRecord, error) {
 		r.Dest = c.status.Dest.Name
 	}
 	return r, nil
+}
+
+// found is what a query reports of a vector entry: its whole record only
+// when asked.
+func (w *world) found(v *vectorEntry, records bool) (FoundPackage, error) {
+	f := FoundPackage{Name: v.name, Version: v.version}
+	if records {
+		r, err := w.record(v.c)
+		if err != nil {
+			return f, err
+		}
+		f.Record = r
+	}
+	return f, nil
 }
 
 // groups returns a candidate's relation field, merged as w.merged merges
@@ -223,7 +266,7 @@ func (e *Engine) preinstallCheck(w *world, installed []vectorEntry) []Message {
 
 // Depends shows the Depends of every package matching each glob
 // (opkg_depends_cmd): installed packages, or every known one with -A.
-func (e *Engine) Depends(ctx context.Context, args []string) (*DependsResult, error) {
+func (e *Engine) Depends(ctx context.Context, req QueryRequest) (*DependsResult, error) {
 	w, err := e.load(true)
 	if err != nil {
 		return &DependsResult{Messages: w.msgs}, err
@@ -235,16 +278,21 @@ func (e *Engine) Depends(ctx context.Context, args []string) (*DependsResult, er
 		installed = w.queryVector(false)
 	}
 	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
-	for _, glob := range args {
-		for _, v := range vec {
+	for _, glob := range req.Globs {
+		for i := range vec {
+			v := &vec[i]
 			if !e.match(glob, v.name) {
 				continue
 			}
-			r, err := w.record(v.c)
+			f, err := w.found(v, req.Records)
 			if err != nil {
 				return res, err
 			}
-			res.Packages = append(res.Packages, r)
+			gs, err := w.groups(v.c, "Depends")
+			if err != nil {
+				return res, err
+			}
+			res.Packages = append(res.Packages, DependsPackage{FoundPackage: f, Depends: gs})
 		}
 	}
 	return res, nil
@@ -272,7 +320,7 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 	}
 	res.Messages = joinMsgs(w.msgs, w.feedNotices, w.statusNotices)
 	vec := w.queryVector(e.opts.QueryAll)
-	marked := make(map[string]bool)
+	marked := make(map[string]bool, 64)
 	mark := func(v *vectorEntry) {
 		marked[v.name] = true
 		for _, p := range v.provides {
@@ -299,14 +347,18 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 			continue
 		}
 		mark(&vec[i])
-		r, err := w.record(vec[i].c)
+		f, err := w.found(&vec[i], req.Records)
 		if err != nil {
 			return res, err
 		}
-		res.RootSet = append(res.RootSet, r)
+		res.RootSet = append(res.RootSet, f)
 	}
 	field := req.Relation.Field()
-	cache := make(map[int][]relation.Group)
+	// A pass reads each package's field once; whatdependsrec's further
+	// passes reuse it.
+	fields := make([][]relation.Group, len(vec))
+	read := make([]bool, len(vec))
+	satisfiable := make(map[string]bool)
 	for {
 		changed := false
 		for i := range vec {
@@ -314,25 +366,30 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 			if marked[v.name] {
 				continue
 			}
-			gs, ok := cache[i]
-			if !ok {
-				var err error
-				if gs, err = w.groups(v.c, field); err != nil {
+			if !read[i] {
+				gs, err := w.groups(v.c, field)
+				if err != nil {
 					return res, err
 				}
-				cache[i] = gs
+				fields[i], read[i] = gs, true
 			}
+			gs := fields[i]
 			atom, found := firstMarked(gs, marked)
 			if !found {
 				continue
 			}
 			mark(v)
 			changed = true
-			r, err := w.record(v.c)
+			f, err := w.found(v, req.Records)
 			if err != nil {
 				return res, err
 			}
-			res.Matches = append(res.Matches, WhatMatch{Package: r, Via: atom, Satisfiable: w.satisfiable(atom)})
+			ok, known := satisfiable[atom.String()]
+			if !known {
+				ok = w.satisfiable(atom)
+				satisfiable[atom.String()] = ok
+			}
+			res.Matches = append(res.Matches, WhatMatch{FoundPackage: f, Via: atom, Satisfiable: ok})
 		}
 		if !changed || !req.Recursive {
 			break
@@ -403,16 +460,16 @@ func (e *Engine) WhatConflicts(ctx context.Context, args []string) (*WhatResult,
 // WhatProvides shows which packages provide names matching the globs
 // (opkg_what_provides_replaces_cmd): for each glob, each package of the
 // vector once per provided name (its own name first) that matches.
-func (e *Engine) WhatProvides(ctx context.Context, args []string) (*ProvidesResult, error) {
-	return e.providesReplaces(args, false)
+func (e *Engine) WhatProvides(ctx context.Context, req QueryRequest) (*ProvidesResult, error) {
+	return e.providesReplaces(req, false)
 }
 
 // WhatReplaces shows which packages replace names matching the globs.
-func (e *Engine) WhatReplaces(ctx context.Context, args []string) (*ProvidesResult, error) {
-	return e.providesReplaces(args, true)
+func (e *Engine) WhatReplaces(ctx context.Context, req QueryRequest) (*ProvidesResult, error) {
+	return e.providesReplaces(req, true)
 }
 
-func (e *Engine) providesReplaces(args []string, replaces bool) (*ProvidesResult, error) {
+func (e *Engine) providesReplaces(req QueryRequest, replaces bool) (*ProvidesResult, error) {
 	w, err := e.load(true)
 	res := &ProvidesResult{Replaces: replaces}
 	if err != nil {
@@ -426,7 +483,7 @@ func (e *Engine) providesReplaces(args []string, replaces bool) (*ProvidesResult
 		installed = w.queryVector(false)
 	}
 	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
-	for _, glob := range args {
+	for _, glob := range req.Globs {
 		q := ProvidesQuery{Glob: glob}
 		for i := range vec {
 			v := &vec[i]
@@ -443,12 +500,12 @@ func (e *Engine) providesReplaces(args []string, replaces bool) (*ProvidesResult
 				if !e.match(glob, n) {
 					continue
 				}
-				r, err := w.record(v.c)
+				f, err := w.found(v, req.Records)
 				if err != nil {
 					return res, err
 				}
 				exact := n == glob || (e.opts.NoCase && strings.EqualFold(n, glob))
-				q.Matches = append(q.Matches, ProvidesMatch{Package: r, Name: n, Exact: exact})
+				q.Matches = append(q.Matches, ProvidesMatch{FoundPackage: f, Name: n, Exact: exact})
 			}
 		}
 		res.Queries = append(res.Queries, q)
@@ -480,7 +537,3 @@ func (w *world) replacedNames(c candidate) ([]string, error) {
 	}
 	return names, nil
 }
-
-// DisplayVersion is the version as lede prints it: rebuilt from its
-// parts, so an epoch of 0 is not shown.
-func (r PackageRecord) DisplayVersion() string { return versionText(r.Version) }
