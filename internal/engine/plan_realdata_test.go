@@ -142,7 +142,9 @@ func checkRendered(t *testing.T, name string, plan *solver.Plan, out *output.Pla
 	if len(out.Steps) > 0 && out.Steps[0].Name != name && plan.Install != nil && plan.Install[0].Reason.Kind == solver.Requested {
 		// The requested package comes first, as lede's walk starts there
 		// (it may be met through a provider of another name).
-		if !slices.ContainsFunc(plan.Install, func(s solver.Step) bool { return s.Package.Name == out.Steps[0].Name && s.Reason.Kind == solver.Requested }) {
+		if !slices.ContainsFunc(plan.Install, func(s solver.Step) bool {
+			return s.Package.Name == out.Steps[0].Name && s.Reason.Kind == solver.Requested
+		}) {
 			t.Errorf("install %s: plan starts with %s", name, out.Steps[0].Name)
 		}
 	}
