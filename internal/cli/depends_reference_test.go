@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -88,5 +89,35 @@ func TestDependsGolden(t *testing.T) {
 			}
 			compareResults(t, strings.Join(tc.args, " "), got, want)
 		})
+	}
+}
+
+// firstConstraintOnly turns pakt's "name (>= 1.5-1) (<= 2)" into lede's
+// "name (>= 1.5-1)": lede keeps the first constraint on a name and drops
+// the rest (relation's package doc); pakt keeps and prints them all.
+var firstConstraintOnly = regexp.MustCompile(`(\([<>=]+ [^)]*\))( \([<>=]+ [^)]*\))+`)
+
+// TestDependsLiveBigRoot runs the reference opkg-lede (when present) and
+// pakt on the largest OpenWrt release group with a device's status file,
+// for every dependency query over every package: the outputs (thousands
+// of lines each) must be the same but for firstConstraintOnly.
+func TestDependsLiveBigRoot(t *testing.T) {
+	t.Parallel()
+	ref := referenceOpkg(t)
+	root := queryRoot{sturdy, append(append([]string{}, arm9...), "x86_64:5"), feeds23arm}.build(t, t.TempDir())
+	for _, args := range [][]string{
+		{"depends", "-A", "*"}, {"depends", "*"},
+		{"whatdepends", "-A", "libc"}, {"whatdepends", "*"},
+		{"whatdependsrec", "-A", "libubox*"},
+		{"whatprovides", "-A", "*"}, {"whatprovides", "*"},
+		{"whatconflicts", "-A", "*"},
+	} {
+		want := runLedeQuery(t, ref, root, args)
+		got := runPaktQuery(root, args)
+		got.stdout = firstConstraintOnly.ReplaceAllString(got.stdout, "$1")
+		if strings.Count(want.stdout, "\n") < 2 {
+			t.Errorf("%s: lede printed almost nothing; the root is not what the test means", strings.Join(args, " "))
+		}
+		compareResults(t, strings.Join(args, " "), got, want)
 	}
 }
