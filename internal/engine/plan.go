@@ -86,11 +86,17 @@ func (e *RequestError) Unwrap() error { return e.Err }
 
 // Plan computes the plan of an install, remove or upgrade.
 func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error) {
-	w, err := e.load(true)
+	// A removal needs no feed: lede's remove reads none, and install
+	// reads them in its "need detail" mode, which keeps quiet about the
+	// packages of other architectures; upgrade reads them whole, first.
+	w, err := e.load(req.Command != PlanRemove)
 	if err != nil {
 		return &PlanResult{Messages: w.msgs}, err
 	}
-	res := &PlanResult{Messages: joinMsgs(w.msgs, w.statusNotices, w.feedNotices)}
+	res := &PlanResult{Messages: joinMsgs(w.msgs, w.statusNotices)}
+	if req.Command == PlanUpgrade {
+		res.Messages = joinMsgs(w.msgs, w.feedNotices, w.statusNotices)
+	}
 	dest, err := w.cfg.DefaultDest(e.opts.Dest)
 	if err != nil {
 		return res, err
