@@ -11,7 +11,7 @@ import (
 // runDepends prints the Depends of the packages matching the globs
 // (opkg_depends_cmd): installed ones, or every known one with -A.
 func runDepends(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.Depends(ctx, engine.QueryRequest{Globs: args, Records: inv.options.json})
+	res, err := inv.engine.Depends(ctx, args)
 	if res != nil {
 		inv.say(res.Messages)
 	}
@@ -19,11 +19,7 @@ func runDepends(ctx context.Context, inv *invocation, args []string) error {
 		return err
 	}
 	if inv.options.json {
-		doc := output.PackagesDoc{MessageType: output.TypePackages, Packages: []output.PackageJSON{}}
-		for _, p := range res.Packages {
-			doc.Packages = append(doc.Packages, recordJSON(p.Record))
-		}
-		return inv.writeJSON(doc)
+		return inv.streamPackages(len(res.Packages), func(i int) (output.PackageJSON, error) { return foundJSON(res.Packages[i].FoundPackage) })
 	}
 	// lede prints these lines as NOTICE messages: -V0 silences them.
 	if !inv.msgs.shows(engine.Notice) {
@@ -47,11 +43,33 @@ func recordJSON(r engine.PackageRecord) output.PackageJSON {
 	return output.Package(r.Package, r.Feed, r.Dest)
 }
 
-// packagesJSON is the package objects of records.
-func packagesJSON(recs []engine.PackageRecord) []output.PackageJSON {
-	out := make([]output.PackageJSON, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, output.Package(r.Package, r.Feed, r.Dest))
+// foundJSON decodes a package a query found and makes its object.
+func foundJSON(f engine.FoundPackage) (output.PackageJSON, error) {
+	r, err := f.Record()
+	if err != nil {
+		return output.PackageJSON{}, err
 	}
-	return out
+	return recordJSON(r), nil
+}
+
+// streamPackages prints a "packages" document (output.PackagesDoc) of n
+// package objects, each built as it is written.
+func (inv *invocation) streamPackages(n int, pkg func(i int) (output.PackageJSON, error)) error {
+	head := struct {
+		MessageType string `json:"message_type"`
+	}{output.TypePackages}
+	return inv.buffered(func(w io.Writer) error {
+		return output.WriteStream(w, head, "packages", func(emit func(any) error) error {
+			for i := 0; i < n; i++ {
+				j, err := pkg(i)
+				if err != nil {
+					return err
+				}
+				if err := emit(j); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 }

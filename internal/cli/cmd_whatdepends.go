@@ -17,7 +17,6 @@ func runWhatDepends(ctx context.Context, inv *invocation, args []string) error {
 // printWhat shows a what* answer: "Root set:", its names, "What <verb>
 // root set" and one line per package found; with --json one document.
 func (inv *invocation) printWhat(ctx context.Context, req engine.WhatRequest) error {
-	req.Records = inv.options.json
 	res, err := inv.engine.What(ctx, req)
 	if res != nil {
 		inv.say(res.Messages)
@@ -26,24 +25,35 @@ func (inv *invocation) printWhat(ctx context.Context, req engine.WhatRequest) er
 		return err
 	}
 	if inv.options.json {
-		doc := output.WhatDoc{
-			MessageType: output.TypeWhat,
-			Relation:    whatRelationName(res.Relation),
-			Recursive:   req.Recursive,
-			RootSet:     []output.PackageJSON{},
-			Matches:     []output.WhatMatchJSON{},
-		}
+		// The WhatDoc shape, its matches streamed: -A over a release
+		// finds thousands.
+		head := struct {
+			MessageType string               `json:"message_type"`
+			Relation    string               `json:"relation"`
+			Recursive   bool                 `json:"recursive"`
+			RootSet     []output.PackageJSON `json:"root_set"`
+		}{output.TypeWhat, whatRelationName(res.Relation), req.Recursive, []output.PackageJSON{}}
 		for _, r := range res.RootSet {
-			doc.RootSet = append(doc.RootSet, recordJSON(r.Record))
+			j, err := foundJSON(r)
+			if err != nil {
+				return err
+			}
+			head.RootSet = append(head.RootSet, j)
 		}
-		for _, m := range res.Matches {
-			doc.Matches = append(doc.Matches, output.WhatMatchJSON{
-				Package:     recordJSON(m.Record),
-				Via:         output.Atom(m.Via),
-				Satisfiable: m.Satisfiable,
+		return inv.buffered(func(w io.Writer) error {
+			return output.WriteStream(w, head, "matches", func(emit func(any) error) error {
+				for _, m := range res.Matches {
+					j, err := foundJSON(m.FoundPackage)
+					if err != nil {
+						return err
+					}
+					if err := emit(output.WhatMatchJSON{Package: j, Via: output.Atom(m.Via), Satisfiable: m.Satisfiable}); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
-		}
-		return inv.writeJSON(doc)
+		})
 	}
 	// lede prints these lines as NOTICE messages: -V0 silences them.
 	if !inv.msgs.shows(engine.Notice) {

@@ -11,7 +11,7 @@ import (
 // runWhatProvides prints, per glob, the packages providing a matching
 // name (opkg_whatprovides_cmd).
 func runWhatProvides(ctx context.Context, inv *invocation, args []string) error {
-	res, err := inv.engine.WhatProvides(ctx, engine.QueryRequest{Globs: args, Records: inv.options.json})
+	res, err := inv.engine.WhatProvides(ctx, args)
 	return inv.printProvides(res, err)
 }
 
@@ -32,7 +32,11 @@ func (inv *invocation) printProvides(res *engine.ProvidesResult, err error) erro
 		for _, q := range res.Queries {
 			jq := output.ProvidesQueryJSON{Pattern: q.Glob, Matches: []output.ProvidesMatchJSON{}}
 			for _, m := range q.Matches {
-				jq.Matches = append(jq.Matches, output.ProvidesMatchJSON{Package: recordJSON(m.Record), Name: m.Name})
+				j, err := foundJSON(m.FoundPackage)
+				if err != nil {
+					return err
+				}
+				jq.Matches = append(jq.Matches, output.ProvidesMatchJSON{Package: j, Name: m.Name})
 			}
 			doc.Queries = append(doc.Queries, jq)
 		}

@@ -41,9 +41,11 @@ func (inv *invocation) printRecords(ctx context.Context, q engine.RecordsQuery, 
 	if err != nil {
 		return err
 	}
-	doc := output.PackagesDoc{MessageType: output.TypePackages, Packages: packagesJSON(res.Packages)}
-	for i := range res.Files {
-		doc.Packages[i].Files = res.Files[i]
-	}
-	return inv.writeJSON(doc)
+	return inv.streamPackages(len(res.Packages), func(i int) (output.PackageJSON, error) {
+		j := recordJSON(res.Packages[i])
+		if res.Files != nil {
+			j.Files = res.Files[i]
+		}
+		return j, nil
+	})
 }

@@ -24,22 +24,20 @@ type PackageRecord struct {
 	Dest string // dest of its status record; "" when only in a feed
 }
 
-// QueryRequest is the globs of depends, whatprovides and whatreplaces.
-type QueryRequest struct {
-	Globs []string
-	// Records asks for every package found whole (PackageRecord), for
-	// renderers that show every field; lede's text needs only names and
-	// versions, and decoding thousands of stanzas is most of the work.
-	Records bool
-}
-
-// FoundPackage is a package a query found: its name and version, its
-// whole record when the request asked for records.
+// FoundPackage is a package a query found: its name and version, and
+// the way to its whole record. lede's text needs only the first two, and
+// decoding thousands of stanzas up front would be most of the work (and
+// memory) of a query over a release: Record decodes one when asked.
 type FoundPackage struct {
 	Name    string
 	Version string
-	Record  PackageRecord // Package is nil unless Records was asked
+	w       *world
+	c       candidate
 }
+
+// Record decodes the whole package (a status record merged with its
+// feed twin, as lede shows it).
+func (f FoundPackage) Record() (PackageRecord, error) { return f.w.record(f.c) }
 
 // DisplayVersion is the version as lede prints it: rebuilt from its
 // parts, so an epoch of 0 is not shown.
@@ -100,7 +98,6 @@ type WhatRequest struct {
 	Relation  WhatRelation
 	Recursive bool // whatdependsrec: repeat until nothing new is found
 	Globs     []string
-	Records   bool // see QueryRequest
 }
 
 // WhatMatch is one line of a what* answer: Package relates to Target
@@ -201,18 +198,9 @@ func (w *world) record(c candidate) (PackageRecord, error) {
 	return r, nil
 }
 
-// found is what a query reports of a vector entry: its whole record only
-// when asked.
-func (w *world) found(v *vectorEntry, records bool) (FoundPackage, error) {
-	f := FoundPackage{Name: v.name, Version: v.version}
-	if records {
-		r, err := w.record(v.c)
-		if err != nil {
-			return f, err
-		}
-		f.Record = r
-	}
-	return f, nil
+// found is what a query reports of a vector entry.
+func (w *world) found(v *vectorEntry) FoundPackage {
+	return FoundPackage{Name: v.name, Version: v.version, w: w, c: v.c}
 }
 
 // groups returns a candidate's relation field, merged as w.merged merges
@@ -266,7 +254,7 @@ func (e *Engine) preinstallCheck(w *world, installed []vectorEntry) []Message {
 
 // Depends shows the Depends of every package matching each glob
 // (opkg_depends_cmd): installed packages, or every known one with -A.
-func (e *Engine) Depends(ctx context.Context, req QueryRequest) (*DependsResult, error) {
+func (e *Engine) Depends(ctx context.Context, args []string) (*DependsResult, error) {
 	w, err := e.load(true)
 	if err != nil {
 		return &DependsResult{Messages: w.msgs}, err
@@ -278,16 +266,13 @@ func (e *Engine) Depends(ctx context.Context, req QueryRequest) (*DependsResult,
 		installed = w.queryVector(false)
 	}
 	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
-	for _, glob := range req.Globs {
+	for _, glob := range args {
 		for i := range vec {
 			v := &vec[i]
 			if !e.match(glob, v.name) {
 				continue
 			}
-			f, err := w.found(v, req.Records)
-			if err != nil {
-				return res, err
-			}
+			f := w.found(v)
 			gs, err := w.groups(v.c, "Depends")
 			if err != nil {
 				return res, err
@@ -347,11 +332,7 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 			continue
 		}
 		mark(&vec[i])
-		f, err := w.found(&vec[i], req.Records)
-		if err != nil {
-			return res, err
-		}
-		res.RootSet = append(res.RootSet, f)
+		res.RootSet = append(res.RootSet, w.found(&vec[i]))
 	}
 	field := req.Relation.Field()
 	// A pass reads each package's field once; whatdependsrec's further
@@ -380,10 +361,7 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 			}
 			mark(v)
 			changed = true
-			f, err := w.found(v, req.Records)
-			if err != nil {
-				return res, err
-			}
+			f := w.found(v)
 			ok, known := satisfiable[atom.String()]
 			if !known {
 				ok = w.satisfiable(atom)
@@ -460,16 +438,16 @@ func (e *Engine) WhatConflicts(ctx context.Context, args []string) (*WhatResult,
 // WhatProvides shows which packages provide names matching the globs
 // (opkg_what_provides_replaces_cmd): for each glob, each package of the
 // vector once per provided name (its own name first) that matches.
-func (e *Engine) WhatProvides(ctx context.Context, req QueryRequest) (*ProvidesResult, error) {
-	return e.providesReplaces(req, false)
+func (e *Engine) WhatProvides(ctx context.Context, args []string) (*ProvidesResult, error) {
+	return e.providesReplaces(args, false)
 }
 
 // WhatReplaces shows which packages replace names matching the globs.
-func (e *Engine) WhatReplaces(ctx context.Context, req QueryRequest) (*ProvidesResult, error) {
-	return e.providesReplaces(req, true)
+func (e *Engine) WhatReplaces(ctx context.Context, args []string) (*ProvidesResult, error) {
+	return e.providesReplaces(args, true)
 }
 
-func (e *Engine) providesReplaces(req QueryRequest, replaces bool) (*ProvidesResult, error) {
+func (e *Engine) providesReplaces(args []string, replaces bool) (*ProvidesResult, error) {
 	w, err := e.load(true)
 	res := &ProvidesResult{Replaces: replaces}
 	if err != nil {
@@ -483,7 +461,7 @@ func (e *Engine) providesReplaces(req QueryRequest, replaces bool) (*ProvidesRes
 		installed = w.queryVector(false)
 	}
 	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
-	for _, glob := range req.Globs {
+	for _, glob := range args {
 		q := ProvidesQuery{Glob: glob}
 		for i := range vec {
 			v := &vec[i]
@@ -500,10 +478,7 @@ func (e *Engine) providesReplaces(req QueryRequest, replaces bool) (*ProvidesRes
 				if !e.match(glob, n) {
 					continue
 				}
-				f, err := w.found(v, req.Records)
-				if err != nil {
-					return res, err
-				}
+				f := w.found(v)
 				exact := n == glob || (e.opts.NoCase && strings.EqualFold(n, glob))
 				q.Matches = append(q.Matches, ProvidesMatch{FoundPackage: f, Name: n, Exact: exact})
 			}

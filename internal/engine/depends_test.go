@@ -173,7 +173,7 @@ func TestProvides(t *testing.T) {
 	t.Parallel()
 	list := whatList + "Package: r\nVersion: 1\nReplaces: old (<< 2), other\nArchitecture: all\n\n"
 	e := smallRootOpts(list, "", Options{QueryAll: true})
-	res, err := e.WhatProvides(context.Background(), QueryRequest{Globs: []string{"base*", "base-virtual"}})
+	res, err := e.WhatProvides(context.Background(), []string{"base*", "base-virtual"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestProvides(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
-	rep, err := e.WhatReplaces(context.Background(), QueryRequest{Globs: []string{"*"}})
+	rep, err := e.WhatReplaces(context.Background(), []string{"*"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func BenchmarkDependsAll(b *testing.B) {
 	e := New(System{Files: os.DirFS("/"), Dir: "/"}, Options{OfflineRoot: bigRoot(b), QueryAll: true})
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := e.Depends(context.Background(), QueryRequest{Globs: []string{"*"}})
+		res, err := e.Depends(context.Background(), []string{"*"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
@@ -290,4 +291,46 @@ func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// WriteStream writes one document whose last field, key, is an array too
+// long to build in memory first (thousands of package objects): head is
+// the rest of the document, marshalled as an object; items calls emit
+// once per element, in order. The bytes are those WriteJSON would write
+// for the whole document.
+func WriteStream(w io.Writer, head any, key string, items func(emit func(any) error) error) error {
+	h, err := json.Marshal(head)
+	if err != nil {
+		return err
+	}
+	if len(h) < 2 || h[len(h)-1] != '}' {
+		return &json.UnsupportedValueError{Str: "stream head is not an object"}
+	}
+	e := &errWriter{w: w}
+	e.bytes(h[:len(h)-1])
+	if len(h) > 2 {
+		e.str(",")
+	}
+	e.str(`"` + key + `":[`)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	first := true
+	err = items(func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if !first {
+			e.str(",")
+		}
+		first = false
+		e.bytes(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return e.err
+	})
+	if err != nil {
+		return err
+	}
+	e.str("]}\n")
+	return e.err
 }
