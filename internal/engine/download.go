@@ -54,6 +54,19 @@ type PackageDownload struct {
 	Err      error // nil on success and for a name not found
 }
 
+// UndownloadableError is a package whose index entry gives no way to
+// fetch it: no Filename, a Filename naming no file, or a feed that is no
+// longer configured.
+type UndownloadableError struct {
+	Package string
+	Feed    string
+	Problem string
+}
+
+func (e *UndownloadableError) Error() string {
+	return fmt.Sprintf("%s (list %s): %s", e.Package, e.Feed, e.Problem)
+}
+
 // ChecksumError is a downloaded package whose size or checksum is not the
 // one its index promised.
 type ChecksumError struct {
@@ -172,14 +185,14 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 	if err != nil {
 		return err
 	}
+	feedName := w.available.Lists()[w.available.Entry(i).List]
 	fail := func(text string, err error) error {
 		d.Messages = append(d.Messages, Message{Level: Error, Func: "opkg_download_pkg", Text: text})
 		return err
 	}
 	if p.Filename == "" {
-		return fail("Package "+d.Name+" does not have a valid filename field.", errors.New("no Filename in the index"))
+		return fail("Package "+d.Name+" does not have a valid filename field.", &UndownloadableError{Package: d.Name, Feed: feedName, Problem: "no Filename in the index"})
 	}
-	feedName := w.available.Lists()[w.available.Entry(i).List]
 	var feedURL string
 	for _, f := range w.cfg.Feeds {
 		if f.Name == feedName {
@@ -188,7 +201,7 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 		}
 	}
 	if feedURL == "" {
-		return fail("Package "+d.Name+" is not available from any configured src.", errors.New("no feed "+feedName))
+		return fail("Package "+d.Name+" is not available from any configured src.", &UndownloadableError{Package: d.Name, Feed: feedName, Problem: "no such feed is configured"})
 	}
 	d.URL = feedURL + "/" + urlencodePath(p.Filename)
 	// lede keeps the slash strrchr finds: "dir/x.ipk" is saved as ".//x.ipk".
@@ -199,7 +212,7 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 	d.File = "./" + stripped
 	base := path.Base(p.Filename)
 	if base == "." || base == ".." || base == "/" {
-		return fail("Package "+d.Name+" does not have a valid filename field.", fmt.Errorf("Filename %q names no file", p.Filename))
+		return fail("Package "+d.Name+" does not have a valid filename field.", &UndownloadableError{Package: d.Name, Feed: feedName, Problem: fmt.Sprintf("Filename %q names no file", p.Filename)})
 	}
 	d.Messages = append(d.Messages, Message{Level: Notice, Text: "Downloading " + d.URL})
 

@@ -26,6 +26,21 @@
 // still in info's order, names matched without case) and a short flag
 // (upstream's --short-description: the Description's first line only).
 //
+// # Dependency queries
+//
+// depends, the what* queries and whatprovides/whatreplaces are lede
+// NOTICE text (depends.go); relations are written with pakt's operators,
+// "<<" and ">>", where lede prints "<" and ">" and then reads them back
+// as "<=" and ">=".
+//
+// # JSON
+//
+// pakt's --json (json.go, README "JSON output"): one document per
+// command, an object with a "message_type"; one package object schema
+// for every command (PackageJSON), relations as arrays of alternatives.
+// WriteStream writes a document whose last array is built element by
+// element, so a query over a whole release never holds its JSON at once.
+//
 // Writers are used as given; callers pass a buffered writer and flush it.
 // Errors of the writer are returned (the first one).
 package output
