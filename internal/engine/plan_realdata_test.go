@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"pakt/internal/output"
 	"pakt/internal/realdata"
@@ -43,6 +45,7 @@ type planTally struct {
 	plans, failures int
 	reasons         map[string]int    // failure class → count
 	example         map[string]string // failure class → one explanation
+	times           []time.Duration   // solve (and explanation) per package
 }
 
 // failureClass sorts an explanation into what a person would call its
@@ -80,7 +83,9 @@ func planEach(t *testing.T, root string) planTally {
 	tally := planTally{reasons: map[string]int{}, example: map[string]string{}}
 	for _, name := range names {
 		req := solver.Request{Install: []relation.Atom{{Name: name}}}
+		start := time.Now()
 		plan, err := solver.Solve(u, req)
+		tally.times = append(tally.times, time.Since(start))
 		if err != nil {
 			var un *solver.Unsatisfiable
 			if !errors.As(err, &un) {
@@ -151,7 +156,10 @@ func checkRendered(t *testing.T, name string, plan *solver.Plan, out *output.Pla
 }
 
 func (p planTally) report(t *testing.T, what string) {
-	t.Logf("%s: %d plans, %d failures", what, p.plans, p.failures)
+	slices.Sort(p.times)
+	q := func(f float64) time.Duration { return p.times[int(f*float64(len(p.times)-1))] }
+	t.Logf("%s: %d plans, %d failures; solve median %v, p99 %v, max %v (the first solve of a name also decodes its feed entries)",
+		what, p.plans, p.failures, q(0.5), q(0.99), q(1))
 	var classes []string
 	for c := range p.reasons {
 		classes = append(classes, c)
@@ -244,4 +252,35 @@ func TestPlanEachRealFeedDevice(t *testing.T) {
 	empty.report(t, "23.05.2 x86_64 into an empty root")
 	base := planEach(t, planRoot(t, "openwrt-23.05.2-x86_64-*", "x86_64", flashedBase(t, "openwrt-23.05.2-x86_64-*", "x86_64")))
 	base.report(t, "23.05.2 x86_64 into libc and the feeds' kernel")
+}
+
+// BenchmarkPlanInstallDevice is a whole "install --noaction" on a real
+// device against its release's feeds: configuration, lists, status, the
+// solve and the rendering.
+func BenchmarkPlanInstallDevice(b *testing.B) {
+	status := realdata.Read(b, "status/openwrt-23.05-snapshot-x86_64-trillaman/status")
+	e := rootEngine(planRoot(b, "openwrt-23.05.2-x86_64-*", "x86_64", status))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := e.Plan(context.Background(), PlanRequest{Command: PlanInstall, Args: []string{"curl"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Plan.Steps) == 0 {
+			b.Fatal("empty plan")
+		}
+	}
+}
+
+// BenchmarkPlanUpgradeAllDevice plans upgrading a real device's whole
+// installed set against a newer release's feeds.
+func BenchmarkPlanUpgradeAllDevice(b *testing.B) {
+	status := realdata.Read(b, "status/openwrt-23.05-snapshot-x86_64-trillaman/status")
+	e := rootEngine(planRoot(b, "openwrt-23.05.2-x86_64-*", "x86_64", status))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Plan(context.Background(), PlanRequest{Command: PlanUpgrade}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
