@@ -240,11 +240,14 @@ func (w *world) groups(c candidate, field string) ([]relation.Group, error) {
 
 // preinstallCheck is lede's pkg_info_preinstall_check, which depends,
 // whatprovides, whatreplaces and download run first: it reads the file
-// list of every installed package, in hash order, and reports each one it
-// cannot open.
-func (e *Engine) preinstallCheck(w *world, installed []vectorEntry) []Message {
+// list of every installed package of vec (in hash order) and reports each
+// one it cannot open.
+func (e *Engine) preinstallCheck(w *world, vec []vectorEntry) []Message {
 	msgs := []Message{{Level: Info, Func: "pkg_info_preinstall_check", Text: "Updating file owner list."}}
-	for _, v := range installed {
+	for _, v := range vec {
+		if !v.c.installed() {
+			continue
+		}
 		if _, msg := e.installedFiles(w, v.c.status); msg != nil {
 			msgs = append(msgs, *msg)
 		}
@@ -261,11 +264,7 @@ func (e *Engine) Depends(ctx context.Context, args []string) (*DependsResult, er
 	}
 	res := &DependsResult{Messages: joinMsgs(w.msgs, w.feedNotices, w.statusNotices)}
 	vec := w.queryVector(e.opts.QueryAll)
-	installed := vec
-	if e.opts.QueryAll {
-		installed = w.queryVector(false)
-	}
-	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
+	res.Messages = append(res.Messages, e.preinstallCheck(w, vec)...)
 	for _, glob := range args {
 		for i := range vec {
 			v := &vec[i]
@@ -456,11 +455,7 @@ func (e *Engine) providesReplaces(args []string, replaces bool) (*ProvidesResult
 	}
 	res.Messages = joinMsgs(w.msgs, w.feedNotices, w.statusNotices)
 	vec := w.queryVector(e.opts.QueryAll)
-	installed := vec
-	if e.opts.QueryAll {
-		installed = w.queryVector(false)
-	}
-	res.Messages = append(res.Messages, e.preinstallCheck(w, installed)...)
+	res.Messages = append(res.Messages, e.preinstallCheck(w, vec)...)
 	for _, glob := range args {
 		q := ProvidesQuery{Glob: glob}
 		for i := range vec {
