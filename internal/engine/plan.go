@@ -433,7 +433,8 @@ func (u *universe) step(a output.PlanAction, s solver.Step) output.PlanStep {
 // upgrades follow depth first from the requested packages, each package
 // before its dependencies, Pre-Depends and Depends in field order, then
 // Recommends (lede's satisfy_dependencies_for); a package replaced by a
-// new one is removed right after it (pkg_remove_installed_replacees).
+// new one is removed after the new one's dependencies
+// (pkg_remove_installed_replacees).
 // Orphans go last, with lede's "was autoinstalled" line.
 func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan, upToDate []string) *output.Plan {
 	out := &output.Plan{Command: cmd.String()}
@@ -530,25 +531,27 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 		visited[name] = true
 		s := steps[name]
 		out.Steps = append(out.Steps, u.step(a, s))
-		for _, r := range replacedBy[name] {
-			out.Steps = append(out.Steps, u.step(output.PlanRemove, r))
-		}
-		if req.NoDeps {
-			return
-		}
-		p := s.Package
-		for _, groups := range [][]relation.Group{p.PreDepends, p.Depends, p.Recommends} {
-			for _, g := range groups {
-				for _, alt := range g.Alts {
-					if n := meets(alt); n != "" {
-						visit(n)
-						break
+		if !req.NoDeps {
+			p := s.Package
+			for _, groups := range [][]relation.Group{p.PreDepends, p.Depends, p.Recommends} {
+				for _, g := range groups {
+					for _, alt := range g.Alts {
+						if n := meets(alt); n != "" {
+							visit(n)
+							break
+						}
 					}
 				}
 			}
 		}
+		// After the dependencies, lede drops the old version's orphans,
+		// then the packages the new one replaces (opkg_install_pkg).
 		if s.From != nil {
 			orphansOf(s.From)
+		}
+		for _, r := range replacedBy[name] {
+			out.Steps = append(out.Steps, u.step(output.PlanRemove, r))
+			orphansOf(r.Package)
 		}
 	}
 	var roots []string
