@@ -36,8 +36,14 @@ func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []
 	if err != nil {
 		return err
 	}
+	// lede's remove --force-depends says nothing of what it breaks; its
+	// install says "Cannot satisfy" and carries on. JSON has "broken".
+	broken := res.Plan.Broken
+	if cmd == engine.PlanRemove {
+		broken = nil
+	}
 	if inv.options.json {
-		inv.brokenDependencies(res.Plan.Broken)
+		inv.brokenDependencies(broken)
 		return inv.writeJSON(output.PlanDocument(res.Plan))
 	}
 	var b strings.Builder
@@ -45,7 +51,7 @@ func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []
 		return err
 	}
 	inv.msgs.notice(b.String())
-	inv.brokenDependencies(res.Plan.Broken)
+	inv.brokenDependencies(broken)
 	return nil
 }
 
