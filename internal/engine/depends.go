@@ -100,9 +100,9 @@ type WhatRequest struct {
 	Globs     []string
 }
 
-// WhatMatch is one line of a what* answer: Package relates to Target
-// (a name in the root set or provided by it) through Via, the atom of its
-// field that named it.
+// WhatMatch is one line of a what* answer: the package found, and Via,
+// the first atom of its field naming a marked name (a package of the root
+// set, one found before it, or a name either provides).
 type WhatMatch struct {
 	FoundPackage
 	Via relation.Atom
