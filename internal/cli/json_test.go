@@ -66,3 +66,53 @@ func TestJSONGoldens(t *testing.T) {
 		t.Errorf("only %d JSON goldens found", seen)
 	}
 }
+
+// TestJSONMatchesText runs the list-like queries with and without --json
+// on roots of the real data: the document lists the same packages, in
+// the same order, as opkg's text.
+func TestJSONMatchesText(t *testing.T) {
+	t.Parallel()
+	roots := []queryRoot{
+		{sturdy, x86, small21},
+		{"yocto-arago-2017.06-phytec-am57xx", yocto, nil},
+		{"", arm9, feeds23arm},
+	}
+	for _, q := range roots {
+		root := q.build(t, t.TempDir())
+		for _, args := range [][]string{{"list"}, {"list-installed"}, {"find", "*http*"}, {"info"}, {"status"}, {"depends", "-A", "*"}} {
+			text := runPaktQuery(root, args)
+			js := runPaktQuery(root, append([]string{"--json"}, args...))
+			var doc struct {
+				MessageType string `json:"message_type"`
+				Packages    []struct {
+					Name    string `json:"name"`
+					Version string `json:"version"`
+				} `json:"packages"`
+			}
+			if err := json.Unmarshal([]byte(js.stdout), &doc); err != nil {
+				t.Fatalf("%v %s: %v", args, q, err)
+			}
+			var want []string
+			for _, line := range strings.Split(text.stdout, "\n") {
+				switch {
+				case strings.HasPrefix(line, "Package: "):
+					want = append(want, strings.TrimPrefix(line, "Package: "))
+				case strings.HasSuffix(line, " depends on:"):
+					want = append(want, strings.TrimSuffix(line, " depends on:"))
+				case args[0] != "info" && args[0] != "status" && args[0] != "depends" && strings.Contains(line, " - "):
+					want = append(want, line[:strings.Index(line, " - ")])
+				}
+			}
+			var got []string
+			for _, p := range doc.Packages {
+				got = append(got, p.Name)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("%v on %s: --json lists %d packages, text %d (or another order)", args, q, len(got), len(want))
+			}
+			if js.exit != text.exit || doc.MessageType != "packages" {
+				t.Errorf("%v: exit %d/%d, message_type %q", args, js.exit, text.exit, doc.MessageType)
+			}
+		}
+	}
+}
