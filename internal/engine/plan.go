@@ -102,7 +102,7 @@ func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error)
 		return res, err
 	}
 	u := newUniverse(w, dest.Name)
-	sreq, upToDate, err := e.solverRequest(ctx, u, req)
+	sreq, err := e.solverRequest(ctx, u, req)
 	if err != nil {
 		return res, err
 	}
@@ -119,13 +119,12 @@ func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error)
 		return res, &PlanError{Command: req.Command, Args: req.Args, Err: err}
 	}
 	res.Solved = plan
-	res.Plan = u.render(req.Command, sreq, plan, upToDate)
+	res.Plan = u.render(req.Command, sreq, plan)
 	return res, nil
 }
 
-// solverRequest reads the command line. upToDate are the install targets
-// that are installed already: lede says so when the plan leaves them be.
-func (e *Engine) solverRequest(ctx context.Context, u *universe, req PlanRequest) (solver.Request, []string, error) {
+// solverRequest reads the command line.
+func (e *Engine) solverRequest(ctx context.Context, u *universe, req PlanRequest) (solver.Request, error) {
 	o := &e.opts
 	sreq := solver.Request{
 		RemoveDependents:     o.Force.RemovalOfDependentPackages,
@@ -138,25 +137,16 @@ func (e *Engine) solverRequest(ctx context.Context, u *universe, req PlanRequest
 		ForceRemoveEssential: o.Force.RemovalOfEssentialPackages,
 		Exclude:              o.AddExclude,
 	}
-	var upToDate []string
 	install := func(arg string) error {
 		atoms, err := e.installAtoms(ctx, u, arg)
-		if err != nil {
-			return err
-		}
-		for _, a := range atoms {
-			sreq.Install = append(sreq.Install, a)
-			if u.installed[a.Name] != nil {
-				upToDate = append(upToDate, a.Name)
-			}
-		}
-		return nil
+		sreq.Install = append(sreq.Install, atoms...)
+		return err
 	}
 	switch req.Command {
 	case PlanInstall:
 		for _, arg := range req.Args {
 			if err := install(arg); err != nil {
-				return sreq, nil, err
+				return sreq, err
 			}
 		}
 	case PlanRemove:
@@ -187,12 +177,12 @@ func (e *Engine) solverRequest(ctx context.Context, u *universe, req PlanRequest
 			// (opkg_upgrade_cmd falls back to opkg_install_by_name).
 			if !matched {
 				if err := install(arg); err != nil {
-					return sreq, nil, err
+					return sreq, err
 				}
 			}
 		}
 	}
-	return sreq, upToDate, nil
+	return sreq, nil
 }
 
 func isPackageFile(arg string) bool {
@@ -436,7 +426,7 @@ func (u *universe) step(a output.PlanAction, s solver.Step) output.PlanStep {
 // new one is removed after the new one's dependencies
 // (pkg_remove_installed_replacees).
 // Orphans go last, with lede's "was autoinstalled" line.
-func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan, upToDate []string) *output.Plan {
+func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan) *output.Plan {
 	out := &output.Plan{Command: cmd.String()}
 	changed := map[string]output.PlanAction{}
 	steps := map[string]solver.Step{}
@@ -497,22 +487,17 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 	}
 
 	final := map[string]*solver.Package{}
-	var provided map[string][]*solver.Package
+	provided := map[string][]*solver.Package{}
 	for _, p := range plan.Final {
 		final[p.Name] = p
+		for _, pa := range p.Provides {
+			provided[pa.Name] = append(provided[pa.Name], p)
+		}
 	}
 	// meets finds the changed package that meets an atom, by name first.
 	meets := func(a relation.Atom) string {
 		if _, ok := changed[a.Name]; ok {
 			return a.Name
-		}
-		if provided == nil {
-			provided = map[string][]*solver.Package{}
-			for _, p := range plan.Final {
-				for _, pa := range p.Provides {
-					provided[pa.Name] = append(provided[pa.Name], p)
-				}
-			}
 		}
 		for _, p := range provided[a.Name] {
 			if _, ok := changed[p.Name]; ok {
@@ -581,13 +566,28 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			out.Steps = append(out.Steps, u.step(output.PlanOrphan, s))
 		}
 	}
-	for _, name := range upToDate {
-		if _, ok := changed[name]; ok {
+	heldBack := func(name string) bool {
+		return slices.ContainsFunc(plan.HeldBack, func(h solver.HeldBack) bool { return h.Package.Name == name })
+	}
+	said := map[string]bool{}
+	for _, a := range req.Install {
+		if meets(a) != "" || said[a.Name] {
 			continue
 		}
-		if p := final[name]; p != nil && p == u.installed[name] && !slices.ContainsFunc(plan.HeldBack, func(h solver.HeldBack) bool { return h.Package.Name == name }) {
-			st := u.step(output.PlanUpToDate, solver.Step{Package: p, Reason: solver.Reason{Kind: solver.Requested}})
-			out.Steps = append(out.Steps, st)
+		said[a.Name] = true
+		if p := final[a.Name]; p != nil && p == u.installed[a.Name] {
+			if !heldBack(a.Name) {
+				out.Steps = append(out.Steps, u.step(output.PlanUpToDate, solver.Step{Package: p, Reason: solver.Reason{Kind: solver.Requested}}))
+			}
+			continue
+		}
+		// Met by an installed package of another name (a provider):
+		// lede's "is already installed".
+		for _, p := range provided[a.Name] {
+			if p == u.installed[p.Name] {
+				out.Steps = append(out.Steps, u.step(output.PlanAlreadyInstalled, solver.Step{Package: p, Reason: solver.Reason{Kind: solver.Requested}}))
+				break
+			}
 		}
 	}
 	for _, h := range plan.HeldBack {

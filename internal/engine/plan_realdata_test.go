@@ -107,7 +107,7 @@ func planEach(t *testing.T, root string) planTally {
 		if err := solver.Check(u, req, plan); err != nil {
 			t.Errorf("install %s: the checker refuses the plan: %v", name, err)
 		}
-		checkRendered(t, name, plan, u.render(PlanInstall, req, plan, nil))
+		checkRendered(t, name, plan, u.render(PlanInstall, req, plan))
 	}
 	return tally
 }
@@ -131,7 +131,7 @@ func checkRendered(t *testing.T, name string, plan *solver.Plan, out *output.Pla
 	}
 	for _, s := range out.Steps {
 		switch s.Action {
-		case output.PlanUpToDate, output.PlanHeld:
+		case output.PlanUpToDate, output.PlanHeld, output.PlanAlreadyInstalled:
 			continue
 		case output.PlanDowngrade:
 			got = append(got, "upgrade "+s.Name)

@@ -25,9 +25,12 @@ const (
 	PlanOrphan                          // an auto-installed package nothing needs goes (--autoremove)
 	PlanUpToDate                        // asked for, installed, nothing to do
 	PlanHeld                            // asked to upgrade, held: stays
+	// PlanAlreadyInstalled: asked for a name an installed package of
+	// another name provides; nothing to do.
+	PlanAlreadyInstalled
 )
 
-var planActionNames = [...]string{"", "install", "upgrade", "downgrade", "reinstall", "remove", "remove", "up_to_date", "held"}
+var planActionNames = [...]string{"", "install", "upgrade", "downgrade", "reinstall", "remove", "remove", "up_to_date", "held", "up_to_date"}
 
 func (a PlanAction) String() string {
 	if int(a) < len(planActionNames) {
@@ -105,6 +108,8 @@ func PlanText(w io.Writer, p *Plan) error {
 			e.str(fmt.Sprintf("Removing package %s from %s...\n", s.Name, s.Dest))
 		case PlanUpToDate:
 			e.str(fmt.Sprintf("Package %s (%s) installed in %s is up to date.\n", s.Name, ledeVersion(s.Version), s.Dest))
+		case PlanAlreadyInstalled:
+			e.str(fmt.Sprintf("Package %s is already installed on %s.\n", s.Name, s.Dest))
 		case PlanHeld:
 			if s.LedeFlags != 0 {
 				e.str(fmt.Sprintf("Not upgrading package %s which is marked hold (flags=%#x).\n", s.Name, s.LedeFlags))
@@ -200,7 +205,7 @@ func PlanDocument(p *Plan) *PlanDoc {
 			d.Reinstall = append(d.Reinstall, j)
 		case PlanRemove, PlanOrphan:
 			d.Remove = append(d.Remove, j)
-		case PlanUpToDate:
+		case PlanUpToDate, PlanAlreadyInstalled:
 			d.UpToDate = append(d.UpToDate, j)
 		case PlanHeld:
 			d.HeldBack = append(d.HeldBack, j)

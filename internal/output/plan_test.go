@@ -24,6 +24,7 @@ func TestPlanText(t *testing.T) {
 		{PlanStep{Action: PlanRemove, Name: "a", Version: "1", Dest: "root"}, "Removing package a from root...\n"},
 		{PlanStep{Action: PlanOrphan, Name: "a", Version: "1", Dest: "root"}, "a was autoinstalled and is now orphaned, removing.\nRemoving package a from root...\n"},
 		{PlanStep{Action: PlanUpToDate, Name: "a", Version: "1", Dest: "root"}, "Package a (1) installed in root is up to date.\n"},
+		{PlanStep{Action: PlanAlreadyInstalled, Name: "p", Version: "1", Dest: "root"}, "Package p is already installed on root.\n"},
 		{PlanStep{Action: PlanHeld, Name: "a", Version: "2", OldVersion: "1", Dest: "root", LedeFlags: 0x202}, "Not upgrading package a which is marked hold (flags=0x202).\n"},
 		{PlanStep{Action: PlanHeld, Name: "a", Version: "2", OldVersion: "1", Dest: "root"}, "Not upgrading package a on root from 1 to 2: that version does not fit.\n"},
 	}
