@@ -41,6 +41,13 @@
 // WriteStream writes a document whose last array is built element by
 // element, so a query over a whole release never holds its JSON at once.
 //
+// # Plans
+//
+// PlanText spells a plan (install, remove, upgrade under --noaction) as
+// opkg-lede's progress lines, one step each, in the order the engine gives
+// (lede's depth-first walk); PlanDocument is the same plan as the "plan"
+// JSON document, steps grouped by action with their reasons.
+//
 // Writers are used as given; callers pass a buffered writer and flush it.
 // Errors of the writer are returned (the first one).
 package output
