@@ -19,6 +19,12 @@
 // can say so plainly and nobody mistakes a stub for a finished command (a
 // test in the cli package lists exactly which commands are stubs).
 //
+// Install, remove and upgrade are planned by Plan (plan.go): the command
+// line becomes a solver.Request, the loaded lists and status files a
+// solver.Universe decoded on demand, and the solver's Plan comes back in
+// the order opkg-lede's walk would print it. Applying a plan is the
+// transactions' work; the Install, Remove and Upgrade stubs wait for it.
+//
 // Locking: opkg-lede takes /var/lock/opkg.lock for every command, queries
 // included. The engine does not lock yet; locking belongs to the
 // transaction work (DESIGN.md §5), which will take the lock in the use
