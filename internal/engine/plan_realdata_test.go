@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -31,7 +32,11 @@ func planRoot(tb testing.TB, feedGlob, arch string, status []byte) string {
 	for _, f := range feeds {
 		name := filepath.Base(f)
 		conf += "src/gz " + name + " http://127.0.0.1:9/" + name + "\n"
-		put(tb, root, "var/l/"+name, realdata.Read(tb, filepath.Join("feeds", name, "Packages.gz")))
+		list := "Packages.gz"
+		if _, err := os.Stat(filepath.Join(f, list)); err != nil {
+			list = "Packages" // some feeds of the data are kept uncompressed
+		}
+		put(tb, root, "var/l/"+name, realdata.Read(tb, filepath.Join("feeds", name, list)))
 	}
 	put(tb, root, "etc/opkg/test.conf", []byte(conf))
 	if status != nil {
@@ -282,5 +287,49 @@ func BenchmarkPlanUpgradeAllDevice(b *testing.B) {
 		if _, err := e.Plan(context.Background(), PlanRequest{Command: PlanUpgrade}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPlanUpgradeAllRealDevices plans "upgrade" of everything on real
+// devices against the feed groups data README §5 pairs them with: every
+// plan must pass the checker, and none may downgrade (no
+// --force-downgrade), even where the feed is older than the device.
+func TestPlanUpgradeAllRealDevices(t *testing.T) {
+	t.Parallel()
+	pairs := []struct{ status, feeds, arch string }{
+		{"openwrt-23.05-snapshot-x86_64-trillaman", "openwrt-23.05.2-x86_64-*", "x86_64"},
+		{"openwrt-22.03.4-x86_64-sturdynet", "openwrt-22.03.2-x86_64-*", "x86_64"},
+		{"openwrt-22.03.4-x86_64-sturdynet", "openwrt-23.05.2-x86_64-*", "x86_64"},
+		{"kiddin9-23.05-mipsel_24kc-masx200", "kiddin9-23.05-mipsel_24kc-*", "mipsel_24kc"},
+		{"xiaomi-openwrt-18.06", "lede-lean-2020-aarch64_cortex-a53-*", "aarch64_cortex-a53"},
+	}
+	for _, p := range pairs {
+		status := realdata.Read(t, filepath.Join("status", p.status, "status"))
+		e := rootEngine(planRoot(t, p.feeds, p.arch, status))
+		start := time.Now()
+		res, err := e.Plan(context.Background(), PlanRequest{Command: PlanUpgrade})
+		took := time.Since(start)
+		if err != nil {
+			var un *solver.Unsatisfiable
+			if errors.As(err, &un) {
+				t.Logf("%s against %s: no plan (%v):\n%v", p.status, p.feeds, took, un)
+				continue
+			}
+			t.Errorf("%s against %s: %v", p.status, p.feeds, err)
+			continue
+		}
+		if err := solver.Check(res.Universe, res.Request, res.Solved); err != nil {
+			t.Errorf("%s against %s: the checker refuses the plan: %v", p.status, p.feeds, err)
+		}
+		count := map[output.PlanAction]int{}
+		for _, s := range res.Plan.Steps {
+			count[s.Action]++
+		}
+		if count[output.PlanDowngrade] > 0 {
+			t.Errorf("%s against %s: %d downgrades without --force-downgrade", p.status, p.feeds, count[output.PlanDowngrade])
+		}
+		t.Logf("%s against %s (%v, load included): %d upgrades, %d new, %d removed, %d orphans, %d held back",
+			p.status, p.feeds, took, count[output.PlanUpgrade], count[output.PlanInstall], count[output.PlanRemove],
+			count[output.PlanOrphan], count[output.PlanHeld])
 	}
 }
