@@ -3,8 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
