@@ -17,6 +17,7 @@ import (
 	"pakt/internal/fetch"
 	"pakt/internal/fsroot"
 	"pakt/internal/opkgconf"
+	"pakt/internal/pkginfo"
 	"pakt/internal/version"
 )
 
@@ -90,7 +91,8 @@ func (e *ChecksumError) Error() string {
 // kept (lede keeps whatever arrived); the file is written atomically (a
 // temporary beside it, renamed when complete); a candidate whose
 // dependencies no feed can meet is still downloaded (lede rejects it,
-// blaming the architectures); --cache is not used.
+// blaming the architectures). With --cache (or option cache) the package
+// goes through the cache as in lede, and a cached copy is checked too.
 func (e *Engine) Download(ctx context.Context, args []string) (*DownloadResult, error) {
 	w, err := e.load(true)
 	res := &DownloadResult{}
@@ -214,15 +216,127 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 	if base == "." || base == ".." || base == "/" {
 		return fail("Package "+d.Name+" does not have a valid filename field.", &UndownloadableError{Package: d.Name, Feed: feedName, Problem: fmt.Sprintf("Filename %q names no file", p.Filename)})
 	}
-	d.Messages = append(d.Messages, Message{Level: Notice, Text: "Downloading " + d.URL})
+	if cache := e.cacheDir(w.cfg); cache != "" && !strings.HasPrefix(d.URL, "file:") {
+		return e.downloadCached(ctx, client, dir, cache, base, p, d)
+	}
+	if err := fetchChecked(ctx, client, dir, base, d.File, p, d); err != nil {
+		return err
+	}
+	return nil
+}
 
-	var sum hash.Hash
-	var want, field string
+// cacheDir is --cache, else the configuration's "option cache", made
+// absolute against the working directory ("" for none). Like lede, the
+// offline root is not put in front.
+func (e *Engine) cacheDir(cfg *opkgconf.Config) string {
+	dir := e.opts.Cache
+	if dir == "" {
+		dir = cfg.Value("cache")
+	}
+	if dir != "" && !path.IsAbs(dir) {
+		dir = path.Join(e.sys.Dir, dir)
+	}
+	return dir
+}
+
+// downloadCached is lede's opkg_download_cache: a cached copy whose
+// checksum is wrong is removed ("Removing … from cache"), a good one is
+// copied ("Copying <cache file>."), a missing one downloaded into the
+// cache first; then the cached file is copied to the working directory.
+func (e *Engine) downloadCached(ctx context.Context, client *fetch.Client, dir *fsroot.Root, cache, base string, p *pkginfo.Package, d *PackageDownload) error {
+	cached := cache + "/" + base
+	croot, err := fsroot.Open(cache)
+	if err != nil {
+		d.Messages = append(d.Messages, Message{Level: Error, Func: "opkg_download_cache", Text: cache + " is not a directory."})
+		return &FileError{Op: "write", Path: cache, Err: err}
+	}
+	defer croot.Close()
+	if f, err := croot.Open(base); err == nil {
+		c := newChecker(p)
+		n, err := io.Copy(c, f)
+		f.Close()
+		if err != nil || c.check(d.Name, n, false) != nil {
+			d.Messages = append(d.Messages, Message{Level: Notice, Text: "Removing " + d.Name + " from cache because it has incorrect checksum."})
+			if err := croot.Remove(base); err != nil {
+				return &FileError{Op: "write", Path: cached, Err: err}
+			}
+		}
+	}
+	if _, err := croot.Lstat(base); err == nil {
+		d.Messages = append(d.Messages, Message{Level: Notice, Text: "Copying " + cached + "."})
+	} else if err := fetchChecked(ctx, client, croot, base, cached, p, d); err != nil {
+		return err
+	}
+	in, err := croot.Open(base)
+	if err != nil {
+		return &FileError{Op: "read", Path: cached, Err: err}
+	}
+	defer in.Close()
+	out, err := dir.CreateTemp(base, 0o644)
+	if err != nil {
+		return &FileError{Op: "write", Path: d.File, Err: err}
+	}
+	defer out.Abort()
+	if d.Size, err = io.Copy(out, in); err != nil {
+		return &FileError{Op: "write", Path: d.File, Err: err}
+	}
+	if err := out.Commit(); err != nil {
+		return &FileError{Op: "write", Path: d.File, Err: err}
+	}
+	return nil
+}
+
+// checker counts and hashes what is written, to compare with the index.
+type checker struct {
+	p     *pkginfo.Package
+	sum   hash.Hash
+	want  string
+	field string
+}
+
+func newChecker(p *pkginfo.Package) *checker {
+	c := &checker{p: p}
 	switch {
 	case p.SHA256sum != "":
-		sum, want, field = sha256.New(), strings.ToLower(p.SHA256sum), "SHA256sum"
+		c.sum, c.want, c.field = sha256.New(), strings.ToLower(p.SHA256sum), "SHA256sum"
 	case p.MD5Sum != "":
-		sum, want, field = md5.New(), strings.ToLower(p.MD5Sum), "MD5Sum"
+		c.sum, c.want, c.field = md5.New(), strings.ToLower(p.MD5Sum), "MD5Sum"
+	}
+	return c
+}
+
+func (c *checker) Write(b []byte) (int, error) {
+	if c.sum != nil {
+		c.sum.Write(b)
+	}
+	return len(b), nil
+}
+
+// check compares n bytes (more than the index's Size when tooLong) and
+// their digest with the index.
+func (c *checker) check(name string, n int64, tooLong bool) *ChecksumError {
+	size := c.p.Size
+	switch {
+	case tooLong || (size > 0 && uint64(n) != size):
+		got := strconv.FormatInt(n, 10)
+		if tooLong {
+			got = "more than " + strconv.FormatUint(size, 10)
+		}
+		return &ChecksumError{Package: name, Field: "Size", Want: strconv.FormatUint(size, 10), Got: got}
+	case c.sum != nil && hex.EncodeToString(c.sum.Sum(nil)) != c.want:
+		return &ChecksumError{Package: name, Field: c.field, Want: c.want, Got: hex.EncodeToString(c.sum.Sum(nil))}
+	}
+	return nil
+}
+
+// fetchChecked downloads d.URL to base in root (shown as shownAs in
+// messages), checks it against the index and puts it in place only if it
+// matches, with lede's messages for each failure.
+func fetchChecked(ctx context.Context, client *fetch.Client, root *fsroot.Root, base, shownAs string, p *pkginfo.Package, d *PackageDownload) error {
+	d.Messages = append(d.Messages, Message{Level: Notice, Text: "Downloading " + d.URL})
+	fail := func(text string, err error) error {
+		d.Messages = append(d.Messages, Message{Level: Error, Func: "opkg_download_pkg", Text: text})
+		return err
 	}
 	limit := int64(DefaultMaxPackageSize)
 	if p.Size > 0 {
@@ -230,16 +344,13 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 		// size mismatch rather than a cut download.
 		limit = int64(p.Size) + 1
 	}
-	out, err := dir.CreateTemp(base, 0o644)
+	out, err := root.CreateTemp(base, 0o644)
 	if err != nil {
-		return fail("Failed to create "+d.File+": "+errnoText(errors.Unwrap(err))+".", err)
+		return fail("Failed to create "+shownAs+": "+errnoText(errors.Unwrap(err))+".", err)
 	}
 	defer out.Abort()
-	var dst io.Writer = out
-	if sum != nil {
-		dst = io.MultiWriter(out, sum)
-	}
-	n, err := client.Fetch(ctx, d.URL, dst, limit, nil)
+	c := newChecker(p)
+	n, err := client.Fetch(ctx, d.URL, io.MultiWriter(out, c), limit, nil)
 	d.Size = n
 	var le *fetch.LimitError
 	tooLong := errors.As(err, &le) && p.Size > 0
@@ -249,7 +360,7 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 			// lede copies file: URLs itself (libbb copy_file, then file_copy).
 			d.Messages = append(d.Messages,
 				Message{Level: Error, Func: "copy_file", Text: fe.File + ": " + errnoText(fe.Err) + "."},
-				Message{Level: Error, Func: "file_copy", Text: "Failed to copy file " + fe.File + " to " + d.File + "."})
+				Message{Level: Error, Func: "file_copy", Text: "Failed to copy file " + fe.File + " to " + shownAs + "."})
 		} else {
 			status := fetch.WgetStatus(err)
 			d.Messages = append(d.Messages, Message{Level: Error, Func: "opkg_download", Text: fmt.Sprintf("Failed to download %s, wget returned %d.\n\t%s", d.URL, status, cause(err))})
@@ -259,23 +370,12 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 		}
 		return err
 	}
-	var bad *ChecksumError
-	switch {
-	case tooLong || (p.Size > 0 && uint64(n) != p.Size):
-		got := strconv.FormatInt(n, 10)
-		if tooLong {
-			got = "more than " + strconv.FormatUint(p.Size, 10)
-		}
-		bad = &ChecksumError{Package: d.Name, Field: "Size", Want: strconv.FormatUint(p.Size, 10), Got: got}
-	case sum != nil && hex.EncodeToString(sum.Sum(nil)) != want:
-		bad = &ChecksumError{Package: d.Name, Field: field, Want: want, Got: hex.EncodeToString(sum.Sum(nil))}
-	}
-	if bad != nil {
+	if bad := c.check(d.Name, n, tooLong); bad != nil {
 		// lede's install words it so; its download checks nothing.
 		return fail("Checksum or size mismatch for package "+d.Name+". Either the opkg or the package index are corrupt. Try 'opkg update'.\n\t"+bad.Error(), bad)
 	}
 	if err := out.Commit(); err != nil {
-		return fail("Failed to write "+d.File+": "+errnoText(errors.Unwrap(err))+".", err)
+		return fail("Failed to write "+shownAs+": "+errnoText(errors.Unwrap(err))+".", err)
 	}
 	return nil
 }
