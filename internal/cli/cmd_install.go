@@ -25,7 +25,8 @@ func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []
 		fmt.Fprintf(inv.stderr, "pakt: %s: applying a plan is not implemented yet (use --noaction to see the plan)\n", cmd)
 		return &exitStatusError{status: exitFailure}
 	}
-	res, err := inv.engine.Plan(ctx, engine.PlanRequest{Command: cmd, Args: args})
+	explain := inv.options.json || inv.engine.Verbosity() >= engine.Info
+	res, err := inv.engine.Plan(ctx, engine.PlanRequest{Command: cmd, Args: args, Explain: explain})
 	if res != nil {
 		inv.say(res.Messages)
 	}

@@ -49,6 +49,9 @@ type PlanRequest struct {
 	// "name>=ver", local .ipk files (install, upgrade); globs on installed
 	// names (remove). Upgrade without arguments upgrades everything.
 	Args []string
+	// Explain asks why each upgrade left behind does not fit (one more
+	// solve each: the cli asks under -V2 and --json).
+	Explain bool
 }
 
 // PlanResult is a computed plan.
@@ -120,6 +123,18 @@ func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error)
 	}
 	res.Solved = plan
 	res.Plan = u.render(req.Command, sreq, plan)
+	if req.Explain {
+		for i := range res.Plan.Steps {
+			st := &res.Plan.Steps[i]
+			if st.Action != output.PlanHeld || st.Reason != "does_not_fit" {
+				continue
+			}
+			var un *solver.Unsatisfiable
+			if err := solver.WhyNot(u, sreq, st.Name, st.Version); errors.As(err, &un) {
+				st.Why = strings.Split(un.Error(), "\n")
+			}
+		}
+	}
 	return res, nil
 }
 

@@ -58,6 +58,9 @@ type PlanStep struct {
 	// LedeFlags is the held package's flag word as lede prints it in
 	// "Not upgrading package … (flags=0x2)".
 	LedeFlags uint32
+	// Why explains a held-back upgrade that does not fit, one line each
+	// (when asked for).
+	Why []string
 }
 
 // PlanNote is a relation the plan leaves unmet on purpose: a suggestion
@@ -116,6 +119,9 @@ func PlanText(w io.Writer, p *Plan) error {
 			} else {
 				// pakt's own words: lede would take the newer version and break something.
 				e.str(fmt.Sprintf("Not upgrading package %s on %s from %s to %s: that version does not fit.\n", s.Name, s.Dest, ledeVersion(s.OldVersion), ledeVersion(s.Version)))
+				for _, w := range s.Why {
+					e.str("\t" + w + "\n")
+				}
 			}
 		}
 	}
@@ -149,6 +155,8 @@ type PlanStepJSON struct {
 	Reason       string `json:"reason"`
 	By           string `json:"by,omitempty"`
 	Auto         bool   `json:"auto_installed,omitempty"`
+	// Why: held_back steps that do not fit, the solver's explanation.
+	Why []string `json:"why,omitempty"`
 }
 
 // PlanNoteJSON is a relation left unmet.
@@ -195,7 +203,7 @@ func PlanDocument(p *Plan) *PlanDoc {
 	}
 	for _, s := range p.Steps {
 		j := PlanStepJSON{Name: s.Name, Version: s.Version, OldVersion: s.OldVersion, Architecture: s.Architecture,
-			Dest: s.Dest, Feed: s.Feed, Filename: s.Filename, Reason: s.Reason, By: s.By, Auto: s.Auto}
+			Dest: s.Dest, Feed: s.Feed, Filename: s.Filename, Reason: s.Reason, By: s.By, Auto: s.Auto, Why: s.Why}
 		switch s.Action {
 		case PlanInstall:
 			d.Install = append(d.Install, j)
