@@ -334,10 +334,13 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 		res.RootSet = append(res.RootSet, w.found(&vec[i]))
 	}
 	field := req.Relation.Field()
-	// A pass reads each package's field once; whatdependsrec's further
-	// passes reuse it.
-	fields := make([][]relation.Group, len(vec))
-	read := make([]bool, len(vec))
+	// A pass reads each package's field once; only whatdependsrec's
+	// further passes need it again, so only it keeps them.
+	var fields [][]relation.Group
+	var read []bool
+	if req.Recursive {
+		fields, read = make([][]relation.Group, len(vec)), make([]bool, len(vec))
+	}
 	satisfiable := make(map[string]bool)
 	for {
 		changed := false
@@ -346,14 +349,18 @@ func (e *Engine) What(ctx context.Context, req WhatRequest) (*WhatResult, error)
 			if marked[v.name] {
 				continue
 			}
-			if !read[i] {
-				gs, err := w.groups(v.c, field)
-				if err != nil {
+			var gs []relation.Group
+			if read != nil && read[i] {
+				gs = fields[i]
+			} else {
+				var err error
+				if gs, err = w.groups(v.c, field); err != nil {
 					return res, err
 				}
-				fields[i], read[i] = gs, true
+				if read != nil {
+					fields[i], read[i] = gs, true
+				}
 			}
-			gs := fields[i]
 			atom, found := firstMarked(gs, marked)
 			if !found {
 				continue
