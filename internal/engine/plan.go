@@ -496,7 +496,7 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			}
 		}
 	}
-	for _, s := range orderRemovals(removals) {
+	for _, s := range orderRemovals(removals, req.Remove) {
 		out.Steps = append(out.Steps, u.step(output.PlanRemove, s))
 		orphansOf(s.Package)
 	}
@@ -637,9 +637,22 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 }
 
 // orderRemovals puts each package before the removed packages it depends
-// on, names in order otherwise.
-func orderRemovals(steps []solver.Step) []solver.Step {
-	sort.Slice(steps, func(i, j int) bool { return steps[i].Package.Name < steps[j].Package.Name })
+// on; otherwise the names the command line gave come first, in its order
+// (lede removes argument by argument), then the others by name.
+func orderRemovals(steps []solver.Step, requested []string) []solver.Step {
+	rank := func(name string) int {
+		if i := slices.Index(requested, name); i >= 0 {
+			return i
+		}
+		return len(requested)
+	}
+	sort.Slice(steps, func(i, j int) bool {
+		a, b := steps[i].Package.Name, steps[j].Package.Name
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		return a < b
+	})
 	byName := map[string]int{}
 	for i, s := range steps {
 		byName[s.Package.Name] = i
