@@ -159,3 +159,39 @@ func TestPlanOrder(t *testing.T) {
 		t.Errorf("install app: %q, want %q", got, want)
 	}
 }
+
+// FuzzInstallArg feeds arbitrary command-line words to install's reader:
+// it never panics, and what it accepts names a package.
+func FuzzInstallArg(f *testing.F) {
+	for _, s := range []string{"tool", "tool=1.0", "tool>=1.5", "tool<<2", "t*", "[a-", "=", "a>>", "x.ipk", "http://h/x", "a (>= 1)", "a|b", "a,b"} {
+		f.Add(s)
+	}
+	root := f.TempDir()
+	put(f, root, "etc/opkg/o.conf", []byte(planTestConf))
+	put(f, root, "var/l/core", []byte(planTestList))
+	put(f, root, "usr/lib/opkg/status", []byte(planTestStatus))
+	e := rootEngine(root)
+	w, err := e.load(true)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		if isPackageFile(arg) {
+			return // reads a file: covered by the ipk fuzzers
+		}
+		u := newUniverse(w, "root")
+		atoms, err := e.installAtoms(context.Background(), u, arg)
+		if err != nil {
+			return
+		}
+		if len(atoms) == 0 {
+			t.Fatalf("%q: no atom and no error", arg)
+		}
+		for _, a := range atoms {
+			// "" is a name nothing has, as in lede ("Unknown package ''.").
+			if a.Name == "" && arg != "" {
+				t.Fatalf("%q: an atom without a name", arg)
+			}
+		}
+	})
+}
