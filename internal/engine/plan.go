@@ -435,9 +435,9 @@ func (u *universe) step(a output.PlanAction, s solver.Step) output.PlanStep {
 // render orders the plan as lede's walk prints it. Removals the request
 // asked for come first, dependents before what they depend on (lede
 // removes the dependents of a package, then the package). Installs and
-// upgrades follow depth first from the requested packages, each package
-// before its dependencies, Pre-Depends and Depends in field order, then
-// Recommends (lede's satisfy_dependencies_for); a package replaced by a
+// upgrades follow from each requested package: the package, then its
+// dependencies (Pre-Depends, Depends, Recommends in field order) depth
+// first, each one's own dependencies before it; a package replaced by a
 // new one is removed after the new one's dependencies
 // (pkg_remove_installed_replacees).
 // Orphans go last, with lede's "was autoinstalled" line.
@@ -521,31 +521,31 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 		}
 		return ""
 	}
+	// lede installs a requested package in three moves (opkg_install_pkg):
+	// it announces it, collects every dependency not met yet, depth first
+	// with each dependency's own before it (pkg_hash_fetch_unsatisfied_
+	// dependencies), installs those in that order, then drops the old
+	// version's orphans and the packages the new one replaces.
 	visited := map[string]bool{}
-	var visit func(name string)
-	visit = func(name string) {
-		a, ok := changed[name]
-		if !ok || visited[name] {
-			return
-		}
-		visited[name] = true
-		s := steps[name]
-		out.Steps = append(out.Steps, u.step(a, s))
-		if !req.NoDeps {
-			p := s.Package
-			for _, groups := range [][]relation.Group{p.PreDepends, p.Depends, p.Recommends} {
-				for _, g := range groups {
-					for _, alt := range g.Alts {
-						if n := meets(alt); n != "" {
-							visit(n)
-							break
+	var collect func(p *solver.Package, into *[]string)
+	collect = func(p *solver.Package, into *[]string) {
+		for _, groups := range [][]relation.Group{p.PreDepends, p.Depends, p.Recommends} {
+			for _, g := range groups {
+				for _, alt := range g.Alts {
+					if n := meets(alt); n != "" {
+						if !visited[n] {
+							visited[n] = true
+							collect(steps[n].Package, into)
+							*into = append(*into, n)
 						}
+						break
 					}
 				}
 			}
 		}
-		// After the dependencies, lede drops the old version's orphans,
-		// then the packages the new one replaces (opkg_install_pkg).
+	}
+	finish := func(name string) {
+		s := steps[name]
 		if s.From != nil {
 			orphansOf(s.From)
 		}
@@ -553,6 +553,23 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			out.Steps = append(out.Steps, u.step(output.PlanRemove, r))
 			orphansOf(r.Package)
 		}
+	}
+	visit := func(name string) {
+		a, ok := changed[name]
+		if !ok || visited[name] {
+			return
+		}
+		visited[name] = true
+		out.Steps = append(out.Steps, u.step(a, steps[name]))
+		var deps []string
+		if !req.NoDeps {
+			collect(steps[name].Package, &deps)
+		}
+		for _, n := range deps {
+			out.Steps = append(out.Steps, u.step(changed[n], steps[n]))
+			finish(n)
+		}
+		finish(name)
 	}
 	var roots []string
 	for _, a := range req.Install {
