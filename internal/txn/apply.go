@@ -504,7 +504,14 @@ func cleanup(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
 		}
 		crash.At(CrashBackupRemoved)
 	}
-	for _, d := range stepDirs(steps, false) {
+	// Only directories that held a backup changed.
+	var backedUp []step
+	for _, s := range steps {
+		if s.backup != "" {
+			backedUp = append(backedUp, s)
+		}
+	}
+	for _, d := range stepDirs(backedUp, false) {
 		if err := syncExisting(root, d); err != nil {
 			return err
 		}

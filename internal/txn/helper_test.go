@@ -27,7 +27,8 @@ import (
 const (
 	helperEnv  = "PAKT_TXN_HELPER" // "run" or "recover"
 	rootEnv    = "PAKT_TXN_ROOT"
-	filesEnv   = "PAKT_TXN_FILES" // extra files, for long transactions
+	filesEnv   = "PAKT_TXN_FILES"  // extra files, for long transactions
+	noSyncEnv  = "PAKT_TXN_NOSYNC" // "1": skip fsync (a kill, unlike a power cut, keeps the page cache)
 	readyToken = "ready\n"
 )
 
@@ -232,7 +233,11 @@ func TestHelperProcess(t *testing.T) {
 	case "run":
 		extra, _ := strconv.Atoi(os.Getenv(filesEnv))
 		ops := scenario(extra)
-		tx, err := New(root, ops, Options{Crash: crash})
+		var fsys fsroot.FS = root
+		if os.Getenv(noSyncEnv) == "1" {
+			fsys = noSync{root}
+		}
+		tx, err := New(fsys, ops, Options{Crash: crash})
 		if err == nil {
 			os.Stdout.WriteString(readyToken)
 			start := time.Now()
@@ -244,7 +249,7 @@ func TestHelperProcess(t *testing.T) {
 			os.Exit(1)
 		}
 	case "recover":
-		if _, err := Recover(root, crash); err != nil {
+		if _, err := Recover(noSync{root}, crash); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -256,7 +261,7 @@ func TestHelperProcess(t *testing.T) {
 func child(dir, mode, crash string, extra int) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode, rootEnv+"="+dir,
-		fsroot.CrashEnv+"="+crash, filesEnv+"="+strconv.Itoa(extra))
+		fsroot.CrashEnv+"="+crash, filesEnv+"="+strconv.Itoa(extra), noSyncEnv+"=1")
 	return cmd
 }
 
@@ -281,7 +286,7 @@ func runChild(t testing.TB, dir, mode, crash string, extra int) (killed bool) {
 // has nothing to do.
 func recoverIn(t testing.TB, dir string) Report {
 	t.Helper()
-	root := openRoot(t, dir)
+	root := noSync{openRoot(t, dir)}
 	rep, err := Recover(root, nil)
 	if err != nil {
 		t.Fatalf("recover: %v", err)
@@ -292,3 +297,23 @@ func recoverIn(t testing.TB, dir string) Report {
 	}
 	return rep
 }
+
+// noSync skips fsync: SIGKILL loses no written data, so the random kills
+// test the order of operations, many more instants per second.
+type noSync struct{ fsroot.FS }
+
+func (n noSync) Create(name string, perm fs.FileMode) (fsroot.File, error) {
+	f, err := n.FS.Create(name, perm)
+	return noSyncFile{f}, err
+}
+
+func (n noSync) OpenAppend(name string) (fsroot.File, error) {
+	f, err := n.FS.OpenAppend(name)
+	return noSyncFile{f}, err
+}
+
+func (noSync) SyncDir(string) error { return nil }
+
+type noSyncFile struct{ fsroot.File }
+
+func (noSyncFile) Sync() error { return nil }

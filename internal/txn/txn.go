@@ -186,6 +186,15 @@ func New(root fsroot.FS, ops []Op, opt Options) (*Transaction, error) {
 		}
 		return nil
 	}
+	// Prepare creates the journal's directory first, outside the journal:
+	// it is pakt's own and stays.
+	journalDir, err := root.Resolve(path.Dir(JournalPath))
+	if err != nil {
+		return nil, &PlanError{Name: JournalPath, Reason: "resolve", Err: err}
+	}
+	for d := journalDir; d != "." && d != "/"; d = path.Dir(d) {
+		dirSeen[d] = true
+	}
 	for i, o := range ops {
 		dest, err := root.Resolve(o.name)
 		if err != nil {

@@ -144,7 +144,7 @@ func TestCrashPointsListed(t *testing.T) {
 // TestRandomKill kills a long transaction at random instants.
 func TestRandomKill(t *testing.T) {
 	t.Parallel()
-	const extra = 300
+	const extra = 80
 	runs := 50
 	if testing.Short() {
 		runs = 10
@@ -154,6 +154,7 @@ func TestRandomKill(t *testing.T) {
 	dir := t.TempDir()
 	oldTree(t, dir)
 	cmd := child(dir, "run", "", extra)
+	cmd.Env = append(cmd.Env, noSyncEnv+"=1")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +206,7 @@ func TestFaults(t *testing.T) {
 		for at := 1; ; at++ {
 			dir := t.TempDir()
 			oldTree(t, dir)
-			faulty := &fsroot.FaultFS{FS: openRoot(t, dir), At: at, Err: errno}
+			faulty := &fsroot.FaultFS{FS: noSync{openRoot(t, dir)}, At: at, Err: errno}
 			tx, err := New(faulty, scenario(0), Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -318,7 +319,7 @@ func TestJournalTruncated(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := snapshot(t, dir)
-			rep, err := Recover(openRoot(t, dir), nil)
+			rep, err := Recover(noSync{openRoot(t, dir)}, nil)
 			if err != nil {
 				var amb *AmbiguousError
 				if !errors.As(err, &amb) {
