@@ -405,3 +405,39 @@ func TestQueryFeeds(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryTerminal runs list and info on a pseudo-terminal (util-linux
+// script) with pakt and with the reference opkg-lede: on a terminal lede
+// keeps the line breaks of multi-line descriptions (pkg_parse.c isatty).
+func TestQueryTerminal(t *testing.T) {
+	t.Parallel()
+	ref := referenceOpkg(t)
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("no script(1) to make a terminal")
+	}
+	pakt, err := exec.LookPath("opkg") // this test binary, installed by TestMain
+	if err != nil || pakt == ref {
+		t.Skip("pakt is not installed as opkg in $PATH")
+	}
+	dir := t.TempDir()
+	root := queryRoot{arches: x86, feeds: []string{"openwrt-21.02.7-x86_64-packages"}}.build(t, dir)
+	for _, args := range []string{"list golang*", "info golang"} {
+		run := func(bin string) string {
+			cmd := exec.Command(scriptBin, "-qec", bin+" -o "+root+" "+args, "/dev/null")
+			cmd.Env = append(os.Environ(), "TMPDIR="+filepath.Join(root, "tmp"))
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s %s: %v", bin, args, err)
+			}
+			return string(out)
+		}
+		got, want := run(pakt), run(ref)
+		if !strings.Contains(want, "\r\n ") {
+			t.Fatalf("%s: lede's output on a terminal has no continuation line; the test proves nothing", args)
+		}
+		if got != want {
+			t.Errorf("%s on a terminal: %s", args, firstDiff(got, want))
+		}
+	}
+}
