@@ -5,15 +5,20 @@
 // # Using it
 //
 //	var x feed.Index
+//	x.Reserve(5000)                      // optional: a guess of the package count
 //	err := x.Add("openwrt_core", r, nil) // r: the uncompressed list
 //	for _, i := range x.Named("busybox") { e := x.Entry(i); ... }
-//	pkg, err := x.Package(i) // every field, decoded on demand
+//	desc, ok := x.Field(i, "Description") // one field, no allocation
+//	pkg, err := x.Package(i)              // every field, decoded on demand
+//	for _, i := range x.Providers("libc") { ... }
 //
 // Add takes the uncompressed text (the caller gunzips: lede stores a
 // "src/gz" list as the gzip bytes fetched, a "src" list as text) and never
 // touches a file itself. A Filter given to Add sees each entry before it is
 // kept; the engine drops packages of an architecture that is not
 // configured there and prints lede's "has no valid architecture" notice.
+// KeepOnly, before Add, stores only the named fields' lines beside the ones
+// every Entry keeps: list and find need the description and size only.
 //
 // # Memory
 //
