@@ -286,8 +286,9 @@ func copyTree(t testing.TB, from, to string) {
 }
 
 // TestJournalTruncated puts the tree in several crashed states, then
-// truncates the journal at every byte: recovery must leave the old or new
-// tree, or refuse with an *AmbiguousError and change nothing.
+// truncates the journal at every byte, and flips every byte: recovery must
+// leave the old or new tree, or refuse with an *AmbiguousError and change
+// nothing. (Damage k < len+1 is a cut at k, beyond it a flipped byte.)
 func TestJournalTruncated(t *testing.T) {
 	t.Parallel()
 	tr := makeTrees(t, 0)
@@ -306,8 +307,18 @@ func TestJournalTruncated(t *testing.T) {
 		// reading.
 		counts := map[string]int{}
 		tried := map[string]bool{}
+		// Then every byte flipped: damage in the middle, not only at the end.
+		var damaged [][]byte
 		for k := 0; k <= len(journal); k++ {
-			j := parseJournal(journal[:k])
+			damaged = append(damaged, journal[:k])
+		}
+		for k := range journal {
+			flipped := append([]byte{}, journal...)
+			flipped[k] ^= 0x20
+			damaged = append(damaged, flipped)
+		}
+		for k, data := range damaged {
+			j := parseJournal(data)
 			key := fmt.Sprintf("%d %v %v %d", len(j.steps), j.planned, j.committed, j.badLine)
 			if tried[key] {
 				continue
@@ -315,7 +326,7 @@ func TestJournalTruncated(t *testing.T) {
 			tried[key] = true
 			dir := t.TempDir()
 			copyTree(t, crashed, dir)
-			if err := os.WriteFile(filepath.Join(dir, JournalPath), journal[:k], 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, JournalPath), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			before := snapshot(t, dir)
