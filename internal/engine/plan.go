@@ -111,8 +111,9 @@ func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error)
 	}
 	res.Request, res.Universe = sreq, u
 	res.Plan = &output.Plan{Command: req.Command.String()}
-	if req.Command == PlanRemove && len(sreq.Remove) == 0 && !sreq.Autoremove {
-		// lede: "No packages removed." and success (opkg_remove_cmd).
+	if req.Command == PlanRemove && len(sreq.Remove) == 0 {
+		// lede: "No packages removed." and success (opkg_remove_cmd),
+		// --autoremove or not: it removes orphans of what it removes.
 		res.Plan.NothingRemoved = true
 		return res, nil
 	}
