@@ -41,6 +41,11 @@
 //	                   undo:    temp absent, backup present → dest→temp; backup→dest; delete temp
 //	put (new file)     forward: temp present → temp→dest;  undo: temp absent, dest present → delete it
 //	del                forward: dest present, backup absent → dest→backup;  undo: backup→dest
+//	mkdir              forward: create if absent;  undo: remove if empty
+//
+// A directory created while preparing always holds a new file in the new
+// tree, and one created after the commit point proves the commit: so an
+// empty new directory never leaves a doubt about which tree is there.
 //
 // A damaged journal (bit rot, a truncated copy) never makes things worse.
 // Records are trusted up to the first bad line. Without a valid commit
@@ -62,7 +67,8 @@
 // names are Go-quoted, resolved (no links) and relative to the root:
 //
 //	pakt-journal 1 <txid>                 txid: 16 hex digits
-//	dir <octal mode> "<name>"             a directory Prepare creates
+//	dir <octal mode> "<name>"             a directory Prepare creates (a staged file goes in it)
+//	mkdir <octal mode> <uid> <gid> "<name>"  a directory only asked for: created after the commit point
 //	put "<name>" "<staged>" "<backup>"    backup "" when the name is new
 //	del "<name>" "<backup>"
 //	plan <steps> <sha256>                 SHA-256 of every byte before this line

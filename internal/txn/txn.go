@@ -356,10 +356,15 @@ func (t *Transaction) Needs() ([]Need, error) {
 	var needs []Need
 	index := map[uint64]int{}
 	perPkg := map[uint64]map[string]int64{}
+	spaces := map[string]fsroot.Space{} // by directory: one statfs each
 	add := func(name string, bytes int64, pkg string) error {
-		sp, err := t.root.Space(name)
-		if err != nil {
-			return err
+		sp, ok := spaces[path.Dir(name)]
+		if !ok {
+			var err error
+			if sp, err = t.root.Space(name); err != nil {
+				return err
+			}
+			spaces[path.Dir(name)] = sp
 		}
 		i, ok := index[sp.Device]
 		if !ok {
