@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -221,8 +222,11 @@ func parseStep(f []string, txid string) (step, bool) {
 	return step{}, false
 }
 
+// validName accepts the resolved names New writes: clean, relative, not
+// leaving the root.
 func validName(name string) bool {
-	return name != "" && name != "." && !strings.HasPrefix(name, "/") && !strings.Contains(name, "\x00")
+	return name != "" && name != "." && path.Clean(name) == name && !strings.HasPrefix(name, "/") &&
+		name != ".." && !strings.HasPrefix(name, "../") && !strings.Contains(name, "\x00")
 }
 
 func validTxID(id string) bool {

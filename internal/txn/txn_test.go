@@ -334,7 +334,10 @@ func TestJournalTruncated(t *testing.T) {
 			if err != nil {
 				var amb *AmbiguousError
 				if !errors.As(err, &amb) {
-					t.Fatalf("%s, journal cut at %d: %v", state, k, err)
+					t.Fatalf("%s, journal damage %d: %v", state, k, err)
+				}
+				if msg := err.Error(); !strings.Contains(msg, JournalPath) || !strings.Contains(msg, "Way out") {
+					t.Errorf("refusal names no journal or way out: %s", msg)
 				}
 				if d := diff(before, snapshot(t, dir)); d != "" {
 					t.Errorf("%s, journal cut at %d: refused (%v) but changed the tree:\n%s", state, k, err, d)
