@@ -206,3 +206,47 @@ func TestSpace(t *testing.T) {
 		t.Errorf("device %d, want %d", sp.Device, Device(info))
 	}
 }
+
+// TestResolved: names resolved once are used as they are, and a name that
+// passes through an absolute link (not resolved first) fails instead of
+// leaving the tree.
+func TestResolved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/tmp", filepath.Join(dir, "var")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fsys := r.Resolved()
+	name, err := fsys.Resolve("/var/x")
+	if err != nil || name != "tmp/x" {
+		t.Fatalf("Resolve = %q, %v", name, err)
+	}
+	f, err := fsys.Create(name, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := os.Stat(filepath.Join(dir, "tmp/x")); err != nil {
+		t.Errorf("file not under the root's tmp: %v", err)
+	}
+	if _, err := fsys.Create("var/y", 0o600); err == nil {
+		t.Error("Create through an absolute link succeeded")
+	}
+	if err := fsys.Rename(name, "tmp/z"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsys.Remove("tmp/z"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.Lstat("tmp/z"); !IsNotExist(err) {
+		t.Errorf("Lstat after Remove: %v", err)
+	}
+}

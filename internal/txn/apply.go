@@ -111,8 +111,8 @@ func (t *Transaction) Prepare() error {
 	if err := t.writePlan(); err != nil {
 		// The plan is written beside its final name: a failure leaves at
 		// most the temporary, which Recover deletes.
-		t.root.Remove(journalTemp)
-		t.root.Remove(JournalPath)
+		t.root.Remove(t.jf.temp)
+		t.root.Remove(t.jf.path)
 		return &StageError{Name: JournalPath, Err: err}
 	}
 	t.crash(CrashJournaled)
@@ -128,7 +128,7 @@ func (t *Transaction) Prepare() error {
 			t.crash(CrashStaged)
 		}
 	}
-	for _, d := range t.dirs(false) {
+	for _, d := range t.dirs() {
 		if err := t.root.SyncDir(d); err != nil {
 			return fail(d, "", err)
 		}
@@ -140,13 +140,13 @@ func (t *Transaction) Prepare() error {
 
 // writePlan makes the journal's plan durable under its final name.
 func (t *Transaction) writePlan() error {
-	if err := t.root.MkdirAll(path.Dir(JournalPath), 0o755); err != nil {
+	if err := t.root.MkdirAll(t.jf.dir, 0o755); err != nil {
 		return err
 	}
-	if err := t.root.Remove(journalTemp); err != nil && !fsroot.IsNotExist(err) {
+	if err := t.root.Remove(t.jf.temp); err != nil && !fsroot.IsNotExist(err) {
 		return err
 	}
-	f, err := t.root.Create(journalTemp, 0o644)
+	f, err := t.root.Create(t.jf.temp, 0o644)
 	if err != nil {
 		return err
 	}
@@ -161,10 +161,10 @@ func (t *Transaction) writePlan() error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := t.root.Rename(journalTemp, JournalPath); err != nil {
+	if err := t.root.Rename(t.jf.temp, t.jf.path); err != nil {
 		return err
 	}
-	return t.root.SyncDir(path.Dir(JournalPath))
+	return t.root.SyncDir(t.jf.dir)
 }
 
 // stage creates a step's new directory or staged file.
@@ -218,13 +218,12 @@ func (t *Transaction) chown(name string, o Op) error {
 }
 
 // dirs lists the directories whose entries the transaction changes, so
-// they can be synced: the parents of staged files and new directories,
-// and (withJournal) the journal's.
-func (t *Transaction) dirs(withJournal bool) []string {
-	return stepDirs(t.steps, withJournal)
+// they can be synced: the parents of staged files and new directories.
+func (t *Transaction) dirs() []string {
+	return stepDirs(t.steps)
 }
 
-func stepDirs(steps []step, withJournal bool) []string {
+func stepDirs(steps []step) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range steps {
@@ -233,9 +232,6 @@ func stepDirs(steps []step, withJournal bool) []string {
 			seen[d] = true
 			out = append(out, d)
 		}
-	}
-	if withJournal && !seen[path.Dir(JournalPath)] {
-		out = append(out, path.Dir(JournalPath))
 	}
 	return out
 }
@@ -277,7 +273,7 @@ func (t *Transaction) Commit() error {
 	if database {
 		t.crash(CrashStatusRenamed)
 	}
-	for _, d := range t.dirs(false) {
+	for _, d := range t.dirs() {
 		if err := t.root.SyncDir(d); err != nil {
 			cerr := &CommitError{Err: err}
 			if uerr := t.undo(true); uerr != nil {
@@ -294,7 +290,7 @@ func (t *Transaction) Commit() error {
 // writeCommit appends the commit record and makes it durable: the commit
 // point.
 func (t *Transaction) writeCommit() error {
-	f, err := t.root.OpenAppend(JournalPath)
+	f, err := t.root.OpenAppend(t.jf.path)
 	if err != nil {
 		return err
 	}
@@ -311,7 +307,7 @@ func (t *Transaction) writeCommit() error {
 
 // Cleanup deletes the old versions and the journal.
 func (t *Transaction) Cleanup() error {
-	if err := cleanup(t.root, t.steps, t.opt.Crash); err != nil {
+	if err := cleanup(t.root, t.jf, t.steps, t.opt.Crash); err != nil {
 		return &CleanupError{Err: err}
 	}
 	return nil
@@ -322,7 +318,7 @@ func (t *Transaction) Cleanup() error {
 // durably, so a crash while undoing is rolled back too, not forward.
 func (t *Transaction) undo(committed bool) error {
 	if committed {
-		f, err := t.root.OpenAppend(JournalPath)
+		f, err := t.root.OpenAppend(t.jf.path)
 		if err != nil {
 			return err
 		}
@@ -337,7 +333,7 @@ func (t *Transaction) undo(committed bool) error {
 			return err
 		}
 	}
-	return rollBack(t.root, t.steps, nil)
+	return rollBack(t.root, t.jf, t.steps, nil)
 }
 
 // lexists says whether name exists (a dangling link does).
@@ -447,7 +443,7 @@ func undoStep(root fsroot.FS, s step) error {
 
 // rollBack undoes every step, last first, removes the directories the
 // transaction created (when empty) and then the journal.
-func rollBack(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
+func rollBack(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Crasher) error {
 	for i := len(steps) - 1; i >= 0; i-- {
 		if err := undoStep(root, steps[i]); err != nil {
 			return err
@@ -466,16 +462,16 @@ func rollBack(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
 			return err
 		}
 	}
-	for _, d := range stepDirs(steps, false) {
+	for _, d := range stepDirs(steps) {
 		if err := syncExisting(root, d); err != nil {
 			return err
 		}
 	}
-	return removeJournal(root)
+	return removeJournal(root, jf)
 }
 
 // rollForward redoes every step and cleans up.
-func rollForward(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
+func rollForward(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Crasher) error {
 	for _, s := range steps {
 		if err := forward(root, s); err != nil {
 			return err
@@ -484,17 +480,17 @@ func rollForward(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
 			crash.At(CrashRecoverStep)
 		}
 	}
-	for _, d := range stepDirs(steps, false) {
+	for _, d := range stepDirs(steps) {
 		if err := syncExisting(root, d); err != nil {
 			return err
 		}
 	}
-	return cleanup(root, steps, crash)
+	return cleanup(root, jf, steps, crash)
 }
 
 // cleanup deletes the backups, makes that durable, then deletes the
 // journal: a backup can never outlive the record that names it.
-func cleanup(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
+func cleanup(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Crasher) error {
 	for _, s := range steps {
 		if s.backup == "" {
 			continue
@@ -511,20 +507,20 @@ func cleanup(root fsroot.FS, steps []step, crash *fsroot.Crasher) error {
 			backedUp = append(backedUp, s)
 		}
 	}
-	for _, d := range stepDirs(backedUp, false) {
+	for _, d := range stepDirs(backedUp) {
 		if err := syncExisting(root, d); err != nil {
 			return err
 		}
 	}
 	crash.At(CrashCleaned)
-	return removeJournal(root)
+	return removeJournal(root, jf)
 }
 
-func removeJournal(root fsroot.FS) error {
-	if err := root.Remove(JournalPath); err != nil && !fsroot.IsNotExist(err) {
+func removeJournal(root fsroot.FS, jf journalFile) error {
+	if err := root.Remove(jf.path); err != nil && !fsroot.IsNotExist(err) {
 		return err
 	}
-	return syncExisting(root, path.Dir(JournalPath))
+	return syncExisting(root, jf.dir)
 }
 
 // syncExisting syncs a directory that a roll back may have removed.

@@ -3,6 +3,10 @@
 // as values — files from readers with mode and owner, symbolic links,
 // directories, removals, and the new bytes of opkg's status and info/*
 // files, which it does not render — and writes only through an fsroot.FS.
+// New resolves every name once (links in the directory part, as on the
+// device) and the journal keeps the resolved names, so the FS may be
+// fsroot.Root.Resolved(), which does not walk them again: that halves the
+// system calls per file.
 //
 // # Phases
 //

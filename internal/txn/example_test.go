@@ -17,11 +17,12 @@ func Example() {
 	root, _ := fsroot.Open(dir)
 	defer root.Close()
 
-	if rep, err := txn.Recover(root, nil); err != nil || rep.Action != txn.Nothing {
+	fsys := root.Resolved() // txn resolves each name once
+	if rep, err := txn.Recover(fsys, nil); err != nil || rep.Action != txn.Nothing {
 		fmt.Println(rep.Action, err)
 	}
 	status := "Package: hello\nVersion: 1.0\nStatus: install user installed\n\n"
-	tx, err := txn.New(root, []txn.Op{
+	tx, err := txn.New(fsys, []txn.Op{
 		txn.File("usr/bin/hello", 0o755, -1, -1, 6, strings.NewReader("hello\n")).For("hello"),
 		txn.Symlink("usr/bin/hi", "hello", -1, -1).For("hello"),
 		txn.Database("usr/lib/opkg/info/hello.list", []byte("/usr/bin/hello\n/usr/bin/hi\n")),

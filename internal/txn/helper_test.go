@@ -233,9 +233,9 @@ func TestHelperProcess(t *testing.T) {
 	case "run":
 		extra, _ := strconv.Atoi(os.Getenv(filesEnv))
 		ops := scenario(extra)
-		var fsys fsroot.FS = root
+		fsys := root.Resolved()
 		if os.Getenv(noSyncEnv) == "1" {
-			fsys = noSync{root}
+			fsys = noSync{fsys}
 		}
 		tx, err := New(fsys, ops, Options{Crash: crash})
 		if err == nil {
@@ -249,7 +249,7 @@ func TestHelperProcess(t *testing.T) {
 			os.Exit(1)
 		}
 	case "recover":
-		if _, err := Recover(noSync{root}, crash); err != nil {
+		if _, err := Recover(noSync{root.Resolved()}, crash); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

@@ -10,15 +10,29 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"pakt/internal/fsroot"
 )
 
 // JournalPath is where the journal lives under the root, beside opkg's
 // database.
 const JournalPath = "usr/lib/opkg/pakt/journal"
 
-// journalTemp is the journal before its plan is complete: it is renamed to
-// JournalPath once durable, so a journal is never seen half-planned.
-const journalTemp = JournalPath + ".new"
+// journalFile is where the journal is, resolved once: every other call
+// takes resolved names (fsroot.Root.Resolved). temp holds the journal
+// until its plan is complete and durable, so a journal is never seen
+// half-planned.
+type journalFile struct {
+	path, temp, dir string
+}
+
+func locateJournal(root fsroot.FS) (journalFile, error) {
+	p, err := root.Resolve(JournalPath)
+	if err != nil {
+		return journalFile{}, err
+	}
+	return journalFile{path: p, temp: p + ".new", dir: path.Dir(p)}, nil
+}
 
 const journalMagic = "pakt-journal"
 const journalVersion = "1"

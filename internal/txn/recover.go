@@ -75,10 +75,14 @@ func (e *JournalError) Unwrap() error { return e.Err }
 // otherwise Recover refuses with an *AmbiguousError, changing nothing.
 // Call it under the lock.
 func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
-	if err := root.Remove(journalTemp); err != nil && !fsroot.IsNotExist(err) {
-		return Report{}, &JournalError{Path: journalTemp, Err: err}
+	jf, err := locateJournal(root)
+	if err != nil {
+		return Report{}, &JournalError{Path: JournalPath, Err: err}
 	}
-	data, err := readJournal(root)
+	if err := root.Remove(jf.temp); err != nil && !fsroot.IsNotExist(err) {
+		return Report{}, &JournalError{Path: jf.temp, Err: err}
+	}
+	data, err := readJournal(root, jf)
 	if fsroot.IsNotExist(err) {
 		return Report{}, nil
 	}
@@ -89,7 +93,7 @@ func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
 	rep := Report{TxID: j.txid, Steps: len(j.steps), Intact: j.planned && (j.committed || j.planLen == len(data))}
 	if j.committed {
 		rep.Action = RolledForward
-		return rep, rollForward(root, j.steps, crash)
+		return rep, rollForward(root, jf, j.steps, crash)
 	}
 	started, err := commitStarted(root, j.steps)
 	if err != nil {
@@ -98,10 +102,10 @@ func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
 	if j.planned {
 		if started {
 			rep.Action = RolledForward
-			return rep, rollForward(root, j.steps, crash)
+			return rep, rollForward(root, jf, j.steps, crash)
 		}
 		rep.Action = RolledBack
-		return rep, rollBack(root, j.steps, crash)
+		return rep, rollBack(root, jf, j.steps, crash)
 	}
 	// Damaged before the end of the plan: the steps after the damage are
 	// unknown, so look for the transaction's files in the whole tree.
@@ -135,7 +139,7 @@ func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
 				return rep, refuse
 			}
 		}
-		if err := rollForwardKnown(root, j.steps, backups, crash); err != nil {
+		if err := rollForwardKnown(root, jf, j.steps, backups, crash); err != nil {
 			return rep, err
 		}
 		rep.Action = RolledForward
@@ -151,11 +155,11 @@ func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
 		}
 	}
 	rep.Action = RolledBack
-	return rep, rollBack(root, j.steps, crash)
+	return rep, rollBack(root, jf, j.steps, crash)
 }
 
-func readJournal(root fsroot.FS) ([]byte, error) {
-	f, err := root.Open(JournalPath)
+func readJournal(root fsroot.FS, jf journalFile) ([]byte, error) {
+	f, err := root.Open(jf.path)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +210,7 @@ func stepDone(root fsroot.FS, s step) (bool, error) {
 // rollForwardKnown finishes a transaction whose journal is damaged but
 // whose renames are all done: the known steps are redone (a no-op but for
 // safety) and every backup left is deleted.
-func rollForwardKnown(root fsroot.FS, steps []step, backups []string, crash *fsroot.Crasher) error {
+func rollForwardKnown(root fsroot.FS, jf journalFile, steps []step, backups []string, crash *fsroot.Crasher) error {
 	for _, s := range steps {
 		if err := forward(root, s); err != nil {
 			return err
@@ -217,7 +221,7 @@ func rollForwardKnown(root fsroot.FS, steps []step, backups []string, crash *fsr
 			return err
 		}
 	}
-	return cleanup(root, steps, crash)
+	return cleanup(root, jf, steps, crash)
 }
 
 // findOurs walks the root's filesystem for staged and backup files of

@@ -104,6 +104,7 @@ type Transaction struct {
 	stepOp []int
 	plan   []byte
 	buf    []byte
+	jf     journalFile
 	// prepared and committed say how far the transaction got.
 	prepared, committed bool
 }
@@ -146,7 +147,12 @@ func New(root fsroot.FS, ops []Op, opt Options) (*Transaction, error) {
 	if !validTxID(t.txid) {
 		return nil, &PlanError{Name: JournalPath, Reason: fmt.Sprintf("transaction id %q is not 16 hex digits", t.txid)}
 	}
-	if _, err := root.Lstat(JournalPath); err == nil {
+	jf, err := locateJournal(root)
+	if err != nil {
+		return nil, &PlanError{Name: JournalPath, Reason: "resolve", Err: err}
+	}
+	t.jf = jf
+	if _, err := root.Lstat(jf.path); err == nil {
 		return nil, &PlanError{Name: JournalPath, Reason: "journal present", Err: ErrPending}
 	}
 	var dirs []step
@@ -188,11 +194,7 @@ func New(root fsroot.FS, ops []Op, opt Options) (*Transaction, error) {
 	}
 	// Prepare creates the journal's directory first, outside the journal:
 	// it is pakt's own and stays.
-	journalDir, err := root.Resolve(path.Dir(JournalPath))
-	if err != nil {
-		return nil, &PlanError{Name: JournalPath, Reason: "resolve", Err: err}
-	}
-	for d := journalDir; d != "." && d != "/"; d = path.Dir(d) {
+	for d := jf.dir; d != "." && d != "/"; d = path.Dir(d) {
 		dirSeen[d] = true
 	}
 	for i, o := range ops {
@@ -398,7 +400,7 @@ func (t *Transaction) Needs() ([]Need, error) {
 			return nil, err
 		}
 	}
-	if err := add(JournalPath, int64(len(t.plan)+len(commitRecord(t.plan))), ""); err != nil {
+	if err := add(t.jf.path, int64(len(t.plan)+len(commitRecord(t.plan))), ""); err != nil {
 		return nil, err
 	}
 	return needs, nil

@@ -206,7 +206,7 @@ func TestFaults(t *testing.T) {
 		for at := 1; ; at++ {
 			dir := t.TempDir()
 			oldTree(t, dir)
-			faulty := &fsroot.FaultFS{FS: noSync{openRoot(t, dir)}, At: at, Err: errno}
+			faulty := &fsroot.FaultFS{FS: noSync{openRoot(t, dir).Resolved()}, At: at, Err: errno}
 			tx, err := New(faulty, scenario(0), Options{})
 			if err != nil {
 				t.Fatal(err)
