@@ -143,6 +143,11 @@ func (t *Transaction) writePlan() error {
 	if err := t.root.MkdirAll(t.jf.dir, 0o755); err != nil {
 		return err
 	}
+	// The journal's directory may be new (a first transaction): its entry
+	// must be durable too, or a power cut could take the journal with it.
+	if err := t.root.SyncDir(path.Dir(t.jf.dir)); err != nil {
+		return err
+	}
 	if err := t.root.Remove(t.jf.temp); err != nil && !fsroot.IsNotExist(err) {
 		return err
 	}
