@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,6 +79,11 @@ func BenchmarkInstall(b *testing.B) {
 	b.ReportMetric(float64(len(benchOps(content))), "floor-fsyncs/op")
 	b.ReportMetric(float64(floorTime.Nanoseconds())/float64(b.N), "floor-ns/op")
 	b.ReportMetric(float64(txnTime)/float64(floorTime), "x-floor")
+	// The whole test process's peak, an upper bound for the transaction.
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		b.ReportMetric(float64(ru.Maxrss), "peak-RSS-KiB")
+	}
 }
 
 // floor writes the files of benchOps with one fsync each.

@@ -203,6 +203,13 @@ func TestFaults(t *testing.T) {
 	t.Parallel()
 	tr := makeTrees(t, 0)
 	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EIO} {
+		kinds := map[string]int{}
+		defer func() {
+			if kinds["stage"] == 0 || kinds["commit"] == 0 || kinds["cleanup"] == 0 {
+				t.Errorf("%v: faults hit %v, want every phase", errno, kinds)
+			}
+			t.Logf("%v: %v", errno, kinds)
+		}()
 		for at := 1; ; at++ {
 			dir := t.TempDir()
 			oldTree(t, dir)
@@ -229,6 +236,18 @@ func TestFaults(t *testing.T) {
 				t.Errorf("%v at call %d (%s): error %v does not wrap it", errno, at, faulty.Fired(), err)
 			}
 			var cleanup *CleanupError
+			var stage *StageError
+			var commit *CommitError
+			switch {
+			case errors.As(err, &cleanup):
+				kinds["cleanup"]++
+			case errors.As(err, &stage):
+				kinds["stage"]++
+			case errors.As(err, &commit):
+				kinds["commit"]++
+			default:
+				t.Errorf("%v at call %d (%s): untyped error %v", errno, at, faulty.Fired(), err)
+			}
 			want := "old"
 			if errors.As(err, &cleanup) {
 				want = "new"
