@@ -561,13 +561,20 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			return
 		}
 		visited[name] = true
-		out.Steps = append(out.Steps, u.step(a, steps[name]))
+		root := u.step(a, steps[name])
+		out.Steps = append(out.Steps, root)
 		var deps []string
 		if !req.NoDeps {
 			collect(steps[name].Package, &deps)
 		}
 		for _, n := range deps {
-			out.Steps = append(out.Steps, u.step(changed[n], steps[n]))
+			st := u.step(changed[n], steps[n])
+			if steps[n].From == nil {
+				// lede: "Dependencies should be installed the same
+				// place as pkg" (satisfy_dependencies_for).
+				st.Dest = root.Dest
+			}
+			out.Steps = append(out.Steps, st)
 			finish(n)
 		}
 		finish(name)
