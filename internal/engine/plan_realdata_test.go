@@ -47,10 +47,10 @@ func planRoot(tb testing.TB, feedGlob, arch string, status []byte) string {
 
 // planTally counts the plans of installing each package on its own.
 type planTally struct {
-	plans, failures int
-	reasons         map[string]int    // failure class → count
-	example         map[string]string // failure class → one explanation
-	times           []time.Duration   // solve (and explanation) per package
+	plans, failures  int
+	reasons          map[string]int    // failure class → count
+	example          map[string]string // failure class → one explanation
+	times, failTimes []time.Duration   // per plan; per failure (explanation included)
 }
 
 // failureClass sorts an explanation into what a person would call its
@@ -90,8 +90,9 @@ func planEach(t *testing.T, root string) planTally {
 		req := solver.Request{Install: []relation.Atom{{Name: name}}}
 		start := time.Now()
 		plan, err := solver.Solve(u, req)
-		tally.times = append(tally.times, time.Since(start))
+		took := time.Since(start)
 		if err != nil {
+			tally.failTimes = append(tally.failTimes, took)
 			var un *solver.Unsatisfiable
 			if !errors.As(err, &un) {
 				t.Errorf("install %s: %v", name, err)
@@ -109,6 +110,7 @@ func planEach(t *testing.T, root string) planTally {
 			continue
 		}
 		tally.plans++
+		tally.times = append(tally.times, took)
 		if err := solver.Check(u, req, plan); err != nil {
 			t.Errorf("install %s: the checker refuses the plan: %v", name, err)
 		}
@@ -161,10 +163,16 @@ func checkRendered(t *testing.T, name string, plan *solver.Plan, out *output.Pla
 }
 
 func (p planTally) report(t *testing.T, what string) {
-	slices.Sort(p.times)
-	q := func(f float64) time.Duration { return p.times[int(f*float64(len(p.times)-1))] }
-	t.Logf("%s: %d plans, %d failures; solve median %v, p99 %v, max %v (the first solve of a name also decodes its feed entries)",
-		what, p.plans, p.failures, q(0.5), q(0.99), q(1))
+	dist := func(ts []time.Duration) string {
+		if len(ts) == 0 {
+			return "-"
+		}
+		slices.Sort(ts)
+		q := func(f float64) time.Duration { return ts[int(f*float64(len(ts)-1))] }
+		return fmt.Sprintf("median %v, p99 %v, max %v", q(0.5), q(0.99), q(1))
+	}
+	t.Logf("%s: %d plans (%s), %d failures (%s); the first solve that meets a name also decodes its feed entries",
+		what, p.plans, dist(p.times), p.failures, dist(p.failTimes))
 	var classes []string
 	for c := range p.reasons {
 		classes = append(classes, c)
