@@ -396,14 +396,49 @@ func (e *Engine) Status(ctx context.Context, args []string) (*InfoResult, error)
 }
 
 func (e *Engine) infoStatus(args []string, installedOnly bool) (*InfoResult, error) {
+	w, cands, msgs, err := e.infoSelection(args, installedOnly)
+	res := &InfoResult{Messages: msgs}
+	if err != nil {
+		return res, err
+	}
+	for _, c := range cands {
+		p, err := w.merged(c)
+		if err != nil {
+			return res, err
+		}
+		st := InfoStanza{Stanza: infoStanza(p)}
+		// After each stanza lede checks every conffile (reporting files
+		// it cannot hash) for its -V2 line.
+		if e.verbosity >= Notice {
+			for _, cf := range p.Conffiles {
+				if cf.Hash == "" {
+					continue
+				}
+				modified, msg := e.conffileModified(w, cf)
+				if msg != nil {
+					st.After = append(st.After, *msg)
+				}
+				st.After = append(st.After, Message{Level: Info, Func: "opkg_info_status_cmd",
+					Text: "conffile=" + cf.Path + " md5sum=" + cf.Hash + " modified=" + strconv.Itoa(modified) + "."})
+			}
+		}
+		res.Stanzas = append(res.Stanzas, st)
+	}
+	return res, nil
+}
+
+// infoSelection is what info (installedOnly false) and status select for
+// the glob in args[0], in lede's hash order, with the messages the load
+// gave in lede's order for that command.
+func (e *Engine) infoSelection(args []string, installedOnly bool) (*world, []candidate, []Message, error) {
 	feeds := !installedOnly
 	w, err := e.load(feeds)
 	if err != nil {
-		return &InfoResult{Messages: w.msgs}, err
+		return w, nil, w.msgs, err
 	}
-	res := &InfoResult{Messages: joinMsgs(w.msgs, w.feedNotices, w.statusNotices)}
+	msgs := joinMsgs(w.msgs, w.feedNotices, w.statusNotices)
 	if installedOnly {
-		res.Messages = joinMsgs(w.msgs, w.statusNotices)
+		msgs = joinMsgs(w.msgs, w.statusNotices)
 	}
 	// A plain name needs neither the hash order nor the other packages.
 	var vecs map[string][]candidate
@@ -413,38 +448,18 @@ func (e *Engine) infoStatus(args []string, installedOnly bool) (*InfoResult, err
 	} else {
 		vecs, names = w.vectors(feeds, ""), w.hashOrder(feeds)
 	}
+	var cands []candidate
 	for _, name := range names {
 		if len(args) > 0 && !e.match(args[0], name) {
 			continue
 		}
 		for _, c := range vecs[name] {
-			if installedOnly && !c.installed() {
-				continue
+			if !installedOnly || c.installed() {
+				cands = append(cands, c)
 			}
-			p, err := w.merged(c)
-			if err != nil {
-				return res, err
-			}
-			st := InfoStanza{Stanza: infoStanza(p)}
-			// After each stanza lede checks every conffile (reporting
-			// files it cannot hash) for its -V2 line.
-			if e.verbosity >= Notice {
-				for _, c := range p.Conffiles {
-					if c.Hash == "" {
-						continue
-					}
-					modified, msg := e.conffileModified(w, c)
-					if msg != nil {
-						st.After = append(st.After, *msg)
-					}
-					st.After = append(st.After, Message{Level: Info, Func: "opkg_info_status_cmd",
-						Text: "conffile=" + c.Path + " md5sum=" + c.Hash + " modified=" + strconv.Itoa(modified) + "."})
-				}
-			}
-			res.Stanzas = append(res.Stanzas, st)
 		}
 	}
-	return res, nil
+	return w, cands, msgs, nil
 }
 
 // infoStanza is pkginfo's rendering of lede's info, with the version

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"sort"
-	"strings"
 )
 
 // Records is the package-level answer of the list-like queries, for
@@ -158,36 +157,17 @@ func (e *Engine) installedRecords(args []string, search bool) (*RecordsResult, e
 
 // infoRecords is info's and status's selection, in lede's hash order.
 func (e *Engine) infoRecords(args []string, installedOnly bool) (*RecordsResult, error) {
-	feeds := !installedOnly
-	w, err := e.load(feeds)
+	w, cands, msgs, err := e.infoSelection(args, installedOnly)
+	res := &RecordsResult{Messages: msgs}
 	if err != nil {
-		return &RecordsResult{Messages: w.msgs}, err
+		return res, err
 	}
-	res := &RecordsResult{Messages: joinMsgs(w.msgs, w.feedNotices, w.statusNotices)}
-	if installedOnly {
-		res.Messages = joinMsgs(w.msgs, w.statusNotices)
-	}
-	var vecs map[string][]candidate
-	var names []string
-	if len(args) > 0 && !e.opts.NoCase && !strings.ContainsAny(args[0], "*?[\\") {
-		vecs, names = w.vectors(feeds, args[0]), []string{args[0]}
-	} else {
-		vecs, names = w.vectors(feeds, ""), w.hashOrder(feeds)
-	}
-	for _, name := range names {
-		if len(args) > 0 && !e.match(args[0], name) {
-			continue
+	for _, c := range cands {
+		r, err := w.record(c)
+		if err != nil {
+			return res, err
 		}
-		for _, c := range vecs[name] {
-			if installedOnly && !c.installed() {
-				continue
-			}
-			r, err := w.record(c)
-			if err != nil {
-				return res, err
-			}
-			res.Packages = append(res.Packages, r)
-		}
+		res.Packages = append(res.Packages, r)
 	}
 	return res, nil
 }
