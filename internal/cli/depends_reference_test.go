@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // The dependency queries (depends, what*) against opkg-lede, on roots of
@@ -61,35 +58,7 @@ var dependsGoldenCases = []queryCase{
 // the dependency queries, byte for byte.
 func TestDependsGolden(t *testing.T) {
 	t.Parallel()
-	regen := os.Getenv("PAKT_REGEN_QUERY_GOLDEN") == "1"
-	for _, tc := range dependsGoldenCases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			root := tc.root.build(t, t.TempDir())
-			if regen {
-				ref := referenceOpkg(t)
-				r := runLedeQuery(t, ref, root, tc.args)
-				comment := "Produced by opkg-lede 38eccbb (/work/ref/opkg), not by pakt:\n" +
-					"  TMPDIR=$ROOT/tmp opkg -o $ROOT " + strings.Join(tc.args, " ") + "\n" +
-					"on a root of the real data (query_reference_test.go builds it): " + tc.root.String() + "\n"
-				if tc.diverge != "" {
-					comment += "pakt diverges on purpose: see divergences[\"" + tc.diverge + "\"].\n"
-				}
-				writeFile(t, goldenPath(tc.name), r.archive(comment))
-			}
-			a, err := txtar.ParseFile(goldenPath(tc.name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := parseResult(a)
-			got := runPaktQuery(root, tc.args)
-			if tc.diverge != "" {
-				want = divergences[tc.diverge](want)
-				got = paktDivergent[tc.diverge](got)
-			}
-			compareResults(t, strings.Join(tc.args, " "), got, want)
-		})
-	}
+	testGoldenCases(t, dependsGoldenCases)
 }
 
 // firstConstraintOnly turns pakt's "name (>= 1.5-1) (<= 2)" into lede's
