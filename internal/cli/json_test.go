@@ -12,13 +12,18 @@ import (
 )
 
 // TestJSONGoldens reads every expected --json output of the json_*.txt
-// scripts and checks the README's promises: one JSON document, an object
-// with a known message_type, and no null where an array is documented.
+// and plan_*.txt scripts and checks the README's promises: one JSON
+// document, an object with a known message_type, and no null where an
+// array is documented.
 func TestJSONGoldens(t *testing.T) {
 	t.Parallel()
-	scripts, err := filepath.Glob(filepath.Join("testdata", "script", "json_*.txt"))
-	if err != nil || len(scripts) == 0 {
-		t.Fatalf("no json_*.txt scripts (%v)", err)
+	var scripts []string
+	for _, pattern := range []string{"json_*.txt", "plan_*.txt"} {
+		m, err := filepath.Glob(filepath.Join("testdata", "script", pattern))
+		if err != nil || len(m) == 0 {
+			t.Fatalf("no %s scripts (%v)", pattern, err)
+		}
+		scripts = append(scripts, m...)
 	}
 	types := map[string][]string{
 		"packages":   {"packages"},
@@ -28,7 +33,9 @@ func TestJSONGoldens(t *testing.T) {
 		"what":       {"root_set", "matches"},
 		"provides":   {"queries"},
 		"downloads":  {"downloads"},
+		"plan":       {"install", "upgrade", "reinstall", "remove", "up_to_date", "held_back", "suggested", "broken"},
 	}
+	perType := map[string]int{}
 	seen := 0
 	for _, s := range scripts {
 		a, err := txtar.ParseFile(s)
@@ -55,15 +62,24 @@ func TestJSONGoldens(t *testing.T) {
 				t.Errorf("%s %s: message_type %q is not documented", s, f.Name, mt)
 				continue
 			}
+			perType[mt]++
 			for _, k := range arrays {
 				if _, ok := doc[k].([]any); !ok {
 					t.Errorf("%s %s: %q is %v, want an array", s, f.Name, k, doc[k])
 				}
 			}
+			// A plan without a solution says why in arrays too.
+			if p, ok := doc["problem"].(map[string]any); ok {
+				for _, k := range []string{"items", "why"} {
+					if _, ok := p[k].([]any); !ok {
+						t.Errorf("%s %s: problem.%s is %v, want an array", s, f.Name, k, p[k])
+					}
+				}
+			}
 		}
 	}
-	if seen < 10 {
-		t.Errorf("only %d JSON goldens found", seen)
+	if seen < 10 || perType["plan"] < 2 {
+		t.Errorf("only %d JSON goldens found (%d plans)", seen, perType["plan"])
 	}
 }
 
