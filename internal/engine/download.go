@@ -143,7 +143,9 @@ func (e *Engine) Download(ctx context.Context, args []string) (*DownloadResult, 
 	return res, nil
 }
 
-// bestCandidate is the feed entry download takes for a name, -1 for none.
+// bestCandidate is the feed entry download and list-upgradable take for a
+// name: the newest version, then the higher architecture priority; -1 for
+// none.
 func (w *world) bestCandidate(name string) int {
 	best, bestPrio := -1, 0
 	for _, i := range w.available.Named(name) {

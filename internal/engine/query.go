@@ -556,20 +556,7 @@ func (e *Engine) ListUpgradable(ctx context.Context, args []string) (*Upgradable
 			if !c.installed() {
 				continue
 			}
-			best := -1
-			bestPrio := 0
-			for _, i := range w.available.Named(name) {
-				en := w.available.Entry(i)
-				prio, _ := w.cfg.ArchPriority(en.Architecture)
-				if best < 0 {
-					best, bestPrio = i, prio
-					continue
-				}
-				cmp := version.Compare(en.Version, w.available.Entry(best).Version)
-				if cmp > 0 || (cmp == 0 && prio > bestPrio) {
-					best, bestPrio = i, prio
-				}
-			}
+			best := w.bestCandidate(name)
 			if best < 0 || !w.dependsResolvable(best) {
 				continue
 			}
