@@ -2,13 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"pakt/internal/control"
 	"pakt/internal/output"
@@ -201,23 +198,7 @@ func (e *Engine) ListInstalled(ctx context.Context, args []string) (*ListResult,
 // openFailed is lede's message for a file it could not open, with the C
 // library's wording of the cause.
 func openFailed(path string, err error) string {
-	return "Failed to open " + path + ": " + strerror(err) + "."
-}
-
-func strerror(err error) string {
-	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno):
-		s := errno.Error()
-		if s != "" {
-			return strings.ToUpper(s[:1]) + s[1:]
-		}
-	case errors.Is(err, fs.ErrNotExist):
-		return "No such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "Permission denied"
-	}
-	return err.Error()
+	return "Failed to open " + path + ": " + errnoText(err) + "."
 }
 
 // installedFiles reads a package's file list as lede's
@@ -342,7 +323,7 @@ func (e *Engine) conffileModified(w *world, c pkginfo.Conffile) (int, *Message) 
 	if err != nil {
 		path := w.cfg.OfflineRoot + c.Path
 		if len(c.Hash) > 33 {
-			return 1, &Message{Level: Error, Func: "file_sha256sum_alloc", Text: "Failed to open file " + path + ": " + strerror(err) + "."}
+			return 1, &Message{Level: Error, Func: "file_sha256sum_alloc", Text: "Failed to open file " + path + ": " + errnoText(err) + "."}
 		}
 		return 1, &Message{Level: Error, Func: "file_md5sum_alloc", Text: "Could't compute md5sum for " + path + "."}
 	}
