@@ -110,17 +110,7 @@ func TestAgainstReferenceOpkg(t *testing.T) {
 		cmd.Args[0] = "opkg" // as run from $PATH on a router
 		cmd.Dir = work
 		cmd.Env = []string{"PATH=/usr/bin:/bin", "TMPDIR=" + filepath.Join(work, "tmp")}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			var exitErr *exec.ExitError
-			if !errors.As(err, &exitErr) {
-				t.Fatalf("%s: %v", bin, err)
-			}
-			status = exitErr.ExitCode()
-		}
-		return stdout.String(), stderr.String(), status
+		return runCaptured(t, cmd)
 	}
 	for _, args := range cases {
 		wantOut, wantErr, wantStatus := run(ref, args)
@@ -176,4 +166,21 @@ func TestAgainstReferenceOpkgBadOptions(t *testing.T) {
 				args, statuses[0], lasts[0], statuses[1], lasts[1], outs[0] == outs[1])
 		}
 	}
+}
+
+// runCaptured runs cmd and returns its standard output, standard error and
+// exit status; only a failure to start it fails the test.
+func runCaptured(t *testing.T, cmd *exec.Cmd) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	status := 0
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			t.Fatalf("%s: %v", cmd.Path, err)
+		}
+		status = exitErr.ExitCode()
+	}
+	return stdout.String(), stderr.String(), status
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -90,17 +89,7 @@ func TestUpdateAgainstReferenceOpkg(t *testing.T) {
 		cmd.Dir = work
 		cmd.Env = []string{"PATH=" + filepath.Dir(wget) + ":/usr/bin:/bin", "TMPDIR=" + filepath.Join(work, "tmp"),
 			"OPKG_KEYS=" + filepath.Join(root, "etc/opkg/keys")}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			var exitErr *exec.ExitError
-			if !errors.As(err, &exitErr) {
-				t.Fatalf("%s: %v", bin, err)
-			}
-			status = exitErr.ExitCode()
-		}
-		return stdout.String(), stderr.String(), status
+		return runCaptured(t, cmd)
 	}
 	os.MkdirAll(filepath.Join(work, "tmp"), 0o755)
 	for name, conf := range confs {
