@@ -1,7 +1,19 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"errors"
 
+	"pakt/internal/engine"
+)
+
+// runConfigure runs the postinst of unpacked packages (opkg_configure_cmd).
 func runConfigure(ctx context.Context, inv *invocation, args []string) error {
-	return inv.engine.Configure(ctx, args)
+	err := inv.engine.Configure(ctx, inv.maintain(args))
+	var ce *engine.ConfigureError
+	if errors.As(err, &ce) {
+		// The engine reported each failure in lede's words.
+		return &exitStatusError{status: exitFailure}
+	}
+	return err
 }

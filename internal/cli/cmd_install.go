@@ -3,7 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
+	"os"
 	"strings"
 
 	"pakt/internal/engine"
@@ -17,13 +17,11 @@ func runInstall(ctx context.Context, inv *invocation, args []string) error {
 	return inv.plan(ctx, engine.PlanInstall, args)
 }
 
-// plan shows the plan of install, remove or upgrade. Only --noaction is
-// built: applying a plan belongs to the transactions (DESIGN.md §5), so
-// without it the command says so before touching anything.
+// plan shows the plan of install, remove or upgrade under --noaction,
+// and carries it out otherwise.
 func (inv *invocation) plan(ctx context.Context, cmd engine.PlanCommand, args []string) error {
 	if !inv.options.engine.NoAction {
-		fmt.Fprintf(inv.stderr, "pakt: %s: applying a plan is not implemented yet (use --noaction to see the plan)\n", cmd)
-		return &exitStatusError{status: exitFailure}
+		return inv.apply(ctx, cmd, args)
 	}
 	explain := inv.options.json || inv.engine.Verbosity() >= engine.Info
 	res, err := inv.engine.Plan(ctx, engine.PlanRequest{Command: cmd, Args: args, Explain: explain})
@@ -156,6 +154,79 @@ func (inv *invocation) planFailed(pe *engine.PlanError) error {
 		cannotInstall()
 	}
 	return &exitStatusError{status: exitFailure}
+}
+
+// apply carries out a plan as one transaction, printing lede's progress
+// lines as the engine goes.
+func (inv *invocation) apply(ctx context.Context, cmd engine.PlanCommand, args []string) error {
+	scriptOut := inv.stdout
+	if inv.options.json {
+		scriptOut = inv.stderr
+	}
+	p := &updateProgress{out: inv.stdout, width: 80}
+	req := engine.ApplyRequest{
+		PlanRequest: engine.PlanRequest{Command: cmd, Args: args},
+		Emit: func(m engine.Message) {
+			p.clear()
+			inv.say([]engine.Message{m})
+		},
+		Stdout:  scriptOut,
+		Stderr:  inv.stderr,
+		Environ: os.Environ(),
+	}
+	if inv.terminal() && inv.msgs.shows(engine.Notice) && !inv.options.json {
+		req.Progress = func(url string, done, total int64) {
+			p.show(engine.UpdateProgress{URL: url, Done: done, Total: total})
+		}
+	}
+	res, err := inv.engine.Apply(ctx, req)
+	p.clear()
+	var (
+		pe       *engine.PlanError
+		clash    *engine.FileClashError
+		abort    *engine.ScriptAbortError
+		config   *engine.ConfigureError
+		download *engine.DownloadError
+	)
+	switch {
+	case errors.As(err, &pe):
+		return inv.planFailed(pe)
+	case errors.As(err, &clash):
+		for _, c := range clash.Clashes {
+			owner := c.Owner
+			if owner == "" {
+				owner = "<no package>\nPlease move this file out of the way and try again."
+			}
+			// lede's second message of the pair starts a new item, so
+			// the owner follows " * " on the same line.
+			inv.msgs.error("check_data_file_clashes", "Package "+c.Package+" wants to install file "+c.File+"\n\tBut that file is already provided by package ")
+			if inv.msgs.shows(engine.Error) {
+				inv.msgs.collected = append(inv.msgs.collected, owner+"\n")
+			}
+		}
+		for _, p := range clash.Packages() {
+			inv.msgs.error(commandFunction(cmd), "Cannot install package "+p+".\n")
+		}
+		return &exitStatusError{status: exitFailure}
+	case errors.As(err, &download):
+		var bad *engine.ChecksumError
+		if !errors.As(err, &bad) {
+			inv.msgs.error("opkg_install_pkg", "Failed to download "+download.Package+". Perhaps you need to run 'opkg update'?\n")
+		}
+		for _, a := range args {
+			inv.msgs.error(commandFunction(cmd), "Cannot install package "+a+".\n")
+		}
+		return &exitStatusError{status: exitFailure}
+	case errors.As(err, &abort), errors.As(err, &config):
+		// The engine has reported the script's failure in lede's words.
+		return &exitStatusError{status: exitFailure}
+	case err != nil:
+		return err
+	}
+	if inv.options.json && res != nil && res.Plan != nil {
+		return inv.writeJSON(output.PlanDocument(res.Plan))
+	}
+	return nil
 }
 
 func commandFunction(c engine.PlanCommand) string {

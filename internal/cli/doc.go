@@ -46,6 +46,6 @@
 // before it checks that a sub-command got its arguments; pakt checks the
 // arguments first and lets each command read the configuration, so a
 // broken configuration and missing arguments together report the
-// arguments. The lock (/var/lock/opkg.lock, taken by lede for every
-// command) is not taken yet: it belongs to the transaction work.
+// arguments. The lock (/var/lock/opkg.lock) is the engine's business: the
+// commands that write take it.
 package cli

@@ -1,22 +1,57 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"pakt/internal/engine"
 )
 
 // TestMain makes this test binary double as pakt: testscript installs it
 // in $PATH under both names, so scripts run the real program as "pakt" and
 // as "opkg" (the personality comes from argv[0], as on a router).
+//
+// A script that forgets -o must not reach the machine's own root: without
+// an offline root the program runs with no writable root directory, so a
+// command that would write refuses (engine.ErrNoRootDir).
 func TestMain(m *testing.M) {
-	main := func() { os.Exit(Main(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
+	main := func() {
+		dir, err := os.Getwd()
+		if err != nil {
+			dir = "/"
+		}
+		sys := engine.System{Files: os.DirFS("/"), Dir: dir, Getenv: os.Getenv}
+		if hasOfflineRoot(os.Args[1:]) {
+			sys.RootDir = "/"
+		}
+		os.Exit(run(context.Background(), sys, os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){"pakt": main, "opkg": main, "opkg-cl": main})
+}
+
+// hasOfflineRoot reports whether a command line names an offline root
+// (-o, --offline-root in any spelling, or $OFFLINE_ROOT).
+func hasOfflineRoot(args []string) bool {
+	if os.Getenv("OFFLINE_ROOT") != "" {
+		return true
+	}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-o") || strings.HasPrefix(strings.TrimLeft(a, "-"), "offline") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestScripts runs one script per command-line behaviour from

@@ -22,11 +22,19 @@
 // Install, remove and upgrade are planned by Plan (plan.go): the command
 // line becomes a solver.Request, the loaded lists and status files a
 // solver.Universe decoded on demand, and the solver's Plan comes back in
-// the order opkg-lede's walk would print it. Applying a plan is the
-// transactions' work; the Install, Remove and Upgrade stubs wait for it.
+// the order opkg-lede's walk would print it. Apply (apply.go) carries a
+// plan out as one transaction of internal/txn: packages downloaded and
+// checked, read whole, their changes worked out against the installed
+// database (changes.go: clashes, conffiles, obsolete files, Alternatives,
+// status and info files), then staged, journalled and committed; scripts
+// run around the commit point and the deferred configure pass ends it
+// (configure.go). Flag, Configure and Recover (maintain.go) change the
+// database without a plan.
 //
-// Locking: opkg-lede takes /var/lock/opkg.lock for every command, queries
-// included. The engine does not lock yet; locking belongs to the
-// transaction work (DESIGN.md §5), which will take the lock in the use
-// cases that change the root.
+// Locking: every use case that writes the root (update, install, remove,
+// upgrade, configure, flag, recover) takes opkg's lock,
+// <root>/var/lock/opkg.lock, with opkg's locking call, and then finishes
+// or undoes an interrupted transaction before anything else. Queries read
+// without the lock (opkg-lede takes it for them too): they never write,
+// and the status file they read is replaced whole by a rename.
 package engine

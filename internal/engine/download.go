@@ -221,7 +221,7 @@ func (e *Engine) downloadOne(ctx context.Context, w *world, client *fetch.Client
 	if cache := e.cacheDir(w.cfg); cache != "" && !strings.HasPrefix(d.URL, "file:") {
 		return e.downloadCached(ctx, client, dir, cache, base, p, d)
 	}
-	if err := fetchChecked(ctx, client, dir, base, d.File, p, d); err != nil {
+	if err := fetchChecked(ctx, client, dir, base, d.File, p, d, nil); err != nil {
 		return err
 	}
 	return nil
@@ -266,7 +266,7 @@ func (e *Engine) downloadCached(ctx context.Context, client *fetch.Client, dir *
 	}
 	if _, err := croot.Lstat(base); err == nil {
 		d.Messages = append(d.Messages, Message{Level: Notice, Text: "Copying " + cached + "."})
-	} else if err := fetchChecked(ctx, client, croot, base, cached, p, d); err != nil {
+	} else if err := fetchChecked(ctx, client, croot, base, cached, p, d, nil); err != nil {
 		return err
 	}
 	in, err := croot.Open(base)
@@ -334,7 +334,7 @@ func (c *checker) check(name string, n int64, tooLong bool) *ChecksumError {
 // fetchChecked downloads d.URL to base in root (shown as shownAs in
 // messages), checks it against the index and puts it in place only if it
 // matches, with lede's messages for each failure.
-func fetchChecked(ctx context.Context, client *fetch.Client, root *fsroot.Root, base, shownAs string, p *pkginfo.Package, d *PackageDownload) error {
+func fetchChecked(ctx context.Context, client *fetch.Client, root *fsroot.Root, base, shownAs string, p *pkginfo.Package, d *PackageDownload, progress fetch.ProgressFunc) error {
 	d.Messages = append(d.Messages, Message{Level: Notice, Text: "Downloading " + d.URL})
 	fail := func(text string, err error) error {
 		d.Messages = append(d.Messages, Message{Level: Error, Func: "opkg_download_pkg", Text: text})
@@ -352,7 +352,7 @@ func fetchChecked(ctx context.Context, client *fetch.Client, root *fsroot.Root, 
 	}
 	defer out.Abort()
 	c := newChecker(p)
-	n, err := client.Fetch(ctx, d.URL, io.MultiWriter(out, c), limit, nil)
+	n, err := client.Fetch(ctx, d.URL, io.MultiWriter(out, c), limit, progress)
 	d.Size = n
 	var le *fetch.LimitError
 	tooLong := errors.As(err, &le) && p.Size > 0

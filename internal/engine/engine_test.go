@@ -156,10 +156,10 @@ func TestArchitecturesErrors(t *testing.T) {
 // TestNotImplemented: stubs say which command they are.
 func TestNotImplemented(t *testing.T) {
 	t.Parallel()
-	err := New(emptyRoot, Options{}).Install(context.Background(), []string{"x"})
+	err := New(emptyRoot, Options{}).Export(context.Background(), []string{"x"})
 	var ni *NotImplementedError
-	if !errors.As(err, &ni) || ni.Command != "install" {
-		t.Errorf("Install: %v", err)
+	if !errors.As(err, &ni) || ni.Command != "export" {
+		t.Errorf("Export: %v", err)
 	}
 }
 

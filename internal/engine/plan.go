@@ -266,6 +266,10 @@ type origin struct {
 	abi      string
 	dest     string // installed packages: their dest
 	flags    pkginfo.Flags
+	// index+1 of a feed package in the world's index (0: not from a feed);
+	// local is a local package file's control, for applying the plan.
+	index int
+	local *pkginfo.Package
 }
 
 // universe is the solver's view of a loaded world: installed packages from
@@ -343,7 +347,7 @@ func (u *universe) feedPackage(i int) *solver.Package {
 	}
 	sp := u.convert(p)
 	u.feedPkgs[i] = sp
-	u.origins[sp] = origin{feed: x.Lists()[x.Entry(i).List], filename: p.Filename, abi: p.ABIVersion}
+	u.origins[sp] = origin{feed: x.Lists()[x.Entry(i).List], filename: p.Filename, abi: p.ABIVersion, index: i + 1}
 	return sp
 }
 
@@ -355,7 +359,7 @@ func (u *universe) addLocal(p *pkginfo.Package, file string) *solver.Package {
 			u.localProv[a.Name] = append(u.localProv[a.Name], sp)
 		}
 	}
-	u.origins[sp] = origin{filename: file, abi: p.ABIVersion}
+	u.origins[sp] = origin{filename: file, abi: p.ABIVersion, local: p}
 	return sp
 }
 

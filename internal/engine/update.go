@@ -21,6 +21,7 @@ import (
 	"pakt/internal/fsroot"
 	"pakt/internal/opkgconf"
 	"pakt/internal/sign"
+	"pakt/internal/txn"
 )
 
 // Update (opkg update) downloads the index of every src and src/gz feed
@@ -280,6 +281,13 @@ func (e *Engine) Update(ctx context.Context, req UpdateRequest) (*UpdateResult, 
 	}
 	defer root.Close()
 	defer lock.Unlock()
+	// Every command that takes the lock finishes or undoes an interrupted
+	// transaction first (DESIGN.md §5).
+	if rep, err := txn.Recover(root.Resolved(), nil); err != nil {
+		return res, err
+	} else if rep.Action != txn.Nothing {
+		res.Messages = append(res.Messages, Message{Level: Notice, Text: recoveredText(rep)})
+	}
 
 	run := &updateRun{
 		e: e, cfg: cfg, root: root,

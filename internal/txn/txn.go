@@ -75,6 +75,13 @@ func RemoveDatabase(name string) Op {
 // For names the package the change belongs to.
 func (o Op) For(pkg string) Op { o.pkg = pkg; return o }
 
+// WithMode sets the permission bits of a File or Database op (maintainer
+// scripts in info/ are executable).
+func (o Op) WithMode(mode fs.FileMode) Op { o.mode = mode; return o }
+
+// Name is the op's path under the root, as given.
+func (o Op) Name() string { return o.name }
+
 // Options are a transaction's settings.
 type Options struct {
 	// TxID names the transaction's staged files; empty picks a random one.
