@@ -261,6 +261,9 @@ func (e *Engine) begin(ctx context.Context, req ApplyRequest) (r *applyRun, done
 		return &applyRun{}, nil, err
 	}
 	r = &applyRun{e: e, req: req, cfg: cfg, root: root, rfs: root.Resolved(), crash: crash, now: time.Now().Unix()}
+	if e.sys.WrapFS != nil {
+		r.rfs = e.sys.WrapFS(r.rfs)
+	}
 	r.scripts = &maintscript.Runner{
 		Env: req.Environ, Offline: cfg.OfflineRoot != "", ForcePostinstall: e.opts.Force.Postinstall,
 		Stdout: req.Stdout, Stderr: req.Stderr,
@@ -289,7 +292,7 @@ func (e *Engine) begin(ctx context.Context, req ApplyRequest) (r *applyRun, done
 
 // CrashEnv names the test-only environment variable that makes the binary
 // kill itself at a named crash point ("<point>[:n]", DESIGN.md §5).
-const CrashEnv = "PAKT_CRASH_AT"
+const CrashEnv = fsroot.CrashEnv
 
 func (r *applyRun) apply(ctx context.Context) ([]string, error) {
 	defer func() {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"io/fs"
+	"pakt/internal/fsroot"
 )
 
 // Verbosity is opkg's message level: a message is shown when its level is
@@ -88,6 +89,11 @@ type System struct {
 	// (internal/fsroot) go there; "" refuses them, so a test System
 	// over an fstest.MapFS can never write to the real disk.
 	RootDir string
+	// WrapFS, when set, wraps the managed root's file operations for a
+	// transaction: tests inject faults (fsroot.FaultFS) or count writes
+	// and fsyncs (fsroot.CountingFS) through it. nil leaves them as they
+	// are.
+	WrapFS func(fsroot.FS) fsroot.FS
 }
 
 func (s System) getenv(name string) string {
