@@ -277,6 +277,7 @@ func (e *Engine) begin(ctx context.Context, req ApplyRequest) (r *applyRun, done
 		root.Close()
 		return &applyRun{}, nil, &FileError{Op: "write", Path: tmpBase, Err: pathCause(err)}
 	}
+	r.scripts.TempDir = r.tmp
 	done = func() {
 		r.scripts.Close()
 		os.RemoveAll(r.tmp)

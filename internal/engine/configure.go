@@ -22,8 +22,10 @@ import (
 // installed all the same, as opkg-lede does.
 
 // configurePending configures the unpacked packages named (all of them when
-// names is nil) and returns those whose postinst failed.
-func (r *applyRun) configurePending(ctx context.Context, names []string) ([]string, error) {
+// names is nil) and returns those whose postinst failed. upgraded names the
+// packages this transaction upgraded: their postinst sees PKG_UPGRADE=1,
+// as under lede, which configures them in the same run that unpacked them.
+func (r *applyRun) configurePending(ctx context.Context, names []string, upgraded map[string]bool) ([]string, error) {
 	w, err := r.e.load(false)
 	if err != nil {
 		return nil, err
@@ -49,7 +51,7 @@ func (r *applyRun) configurePending(ctx context.Context, names []string) ([]stri
 	done := map[*statusdb.Package]bool{}
 	for _, p := range configureOrder(pending) {
 		r.notice("Configuring %s.", p.Name)
-		if err := r.runInstalled(ctx, p, "postinst", []string{"configure"}, false); err != nil {
+		if err := r.runInstalled(ctx, p, "postinst", []string{"configure"}, upgraded[p.Name]); err != nil {
 			r.emit(Message{Level: Error, Func: "opkg_configure", Text: p.Name + ".postinst returned " + scriptStatus(err) + "."})
 			failed = append(failed, p.Name)
 			continue
@@ -150,10 +152,12 @@ func configureOrder(pkgs []*statusdb.Package) []*statusdb.Package {
 // installed at once).
 func (r *applyRun) configure(ctx context.Context, ch *changes) ([]string, error) {
 	var names []string
+	upgraded := map[string]bool{}
 	var announce []*statusdb.Package
 	for _, np := range r.news {
 		if np.configure {
 			names = append(names, np.sp.info.Name)
+			upgraded[np.sp.info.Name] = np.old != nil
 		} else {
 			announce = append(announce, &statusdb.Package{Package: np.status, Dest: np.dest})
 		}
@@ -165,7 +169,7 @@ func (r *applyRun) configure(ctx context.Context, ch *changes) ([]string, error)
 	if len(names) == 0 {
 		return nil, nil
 	}
-	return r.configurePending(ctx, names)
+	return r.configurePending(ctx, names, upgraded)
 }
 
 // scriptStatus is a script failure's exit status as lede prints it.
@@ -188,7 +192,7 @@ func (e *Engine) recoverLocked(ctx context.Context, r *applyRun) (txn.Report, er
 		r.notice("%s", recoveredText(rep))
 	}
 	if rep.Action == txn.RolledForward {
-		if _, err := r.configurePending(ctx, nil); err != nil {
+		if _, err := r.configurePending(ctx, nil, nil); err != nil {
 			var ce *ConfigureError
 			if !errors.As(err, &ce) {
 				return rep, err

@@ -50,7 +50,7 @@ func (e *Engine) Configure(ctx context.Context, req MaintainRequest) error {
 	if len(req.Args) > 0 {
 		names = req.Args[:1]
 	}
-	_, err = r.configurePending(ctx, names)
+	_, err = r.configurePending(ctx, names, nil)
 	return err
 }
 
