@@ -72,8 +72,9 @@ type UpdateRequest struct {
 	// Feed, when set, receives each feed's outcome in configuration order,
 	// as soon as that feed and all feeds before it are done.
 	Feed func(*FeedUpdate)
-	// Loaded, when set, gets the configuration's messages once it has been
-	// read, before any download, so they can be shown first.
+	// Loaded, when set, gets the messages that come before any download,
+	// so they can be shown first: the configuration's once it has been
+	// read, then the report of an interrupted transaction recovered.
 	Loaded func([]Message)
 	// Parallel is how many feeds are fetched at a time; 0 means
 	// DefaultUpdateParallel.
@@ -286,7 +287,11 @@ func (e *Engine) Update(ctx context.Context, req UpdateRequest) (*UpdateResult, 
 	if rep, err := txn.Recover(root.Resolved(), nil); err != nil {
 		return res, err
 	} else if rep.Action != txn.Nothing {
-		res.Messages = append(res.Messages, Message{Level: Notice, Text: recoveredText(rep)})
+		msg := Message{Level: Notice, Text: recoveredText(rep)}
+		res.Messages = append(res.Messages, msg)
+		if req.Loaded != nil {
+			req.Loaded([]Message{msg})
+		}
 	}
 
 	run := &updateRun{
