@@ -264,6 +264,7 @@ func (e *Engine) begin(ctx context.Context, req ApplyRequest) (r *applyRun, done
 	if e.sys.WrapFS != nil {
 		r.rfs = e.sys.WrapFS(r.rfs)
 	}
+	r.withOverlaySpace()
 	r.scripts = &maintscript.Runner{
 		Env: req.Environ, Offline: cfg.OfflineRoot != "", ForcePostinstall: e.opts.Force.Postinstall,
 		Stdout: req.Stdout, Stderr: req.Stderr,
