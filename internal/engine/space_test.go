@@ -86,7 +86,9 @@ Package: big
 			}
 			e := New(System{
 				Files: os.DirFS("/"), Dir: dir, RootDir: "/",
-				WrapFS: func(f fsroot.FS) fsroot.FS { return smallSpace{FS: f, dir: "overlay", available: txn.DefaultMargin + 8<<10} },
+				WrapFS: func(f fsroot.FS) fsroot.FS {
+					return smallSpace{FS: f, dir: "overlay", available: txn.DefaultMargin + 8<<10}
+				},
 			}, Options{OfflineRoot: dir, Dest: tc.dest, Force: Force{Space: tc.forceSpace}})
 			_, err := e.Apply(context.Background(), ApplyRequest{PlanRequest: PlanRequest{Command: PlanInstall, Args: []string{ipk}}})
 			var se *SpaceError
