@@ -145,14 +145,14 @@ func (r *applyRun) changes() (*changes, error) {
 			case ipk.TypeSymlink:
 				ch.add(txn.Symlink(rn, en.Linkname, owner, ownerID).For(name))
 			case ipk.TypeFile:
-				ch.add(txn.File(rn, en.Mode, owner, ownerID, en.Size, &entryData{s: stream, i: i}).For(name))
+				ch.add(txn.File(rn, en.Mode, owner, ownerID, en.Size, stream.entry(i)).For(name))
 			case ipk.TypeHardlink:
 				j, ok := index[en.Linkname]
 				if !ok {
 					continue // the reader refuses such links
 				}
 				t := sp.entries[j]
-				ch.add(txn.File(rn, t.Mode, owner, ownerID, t.Size, &entryData{s: stream, i: j}).For(name))
+				ch.add(txn.File(rn, t.Mode, owner, ownerID, t.Size, stream.entry(j)).For(name))
 			}
 		}
 	}

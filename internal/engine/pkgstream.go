@@ -115,6 +115,10 @@ type pkgStream struct {
 	f           *os.File
 	d           *ipk.DataReader
 	pos         int // index of the entry d is at; -1 before the first
+	// readers counts the entryData not yet read to their end: the last
+	// one closes the stream, so that a transaction of many packages holds
+	// one decompressor at a time, not one per package (~180 KiB each).
+	readers int
 }
 
 // errStreamChanged is a package file that no longer has the entry the first
@@ -179,12 +183,21 @@ func (s *pkgStream) close() {
 
 // entryData is the content of one entry, found when first read.
 type entryData struct {
-	s *pkgStream
-	i int
-	r io.Reader
+	s    *pkgStream
+	i    int
+	r    io.Reader
+	done bool
+}
+
+func (s *pkgStream) entry(i int) *entryData {
+	s.readers++
+	return &entryData{s: s, i: i}
 }
 
 func (e *entryData) Read(p []byte) (int, error) {
+	if e.done {
+		return 0, io.EOF
+	}
 	if e.r == nil {
 		r, err := e.s.at(e.i)
 		if err != nil {
@@ -192,7 +205,14 @@ func (e *entryData) Read(p []byte) (int, error) {
 		}
 		e.r = r
 	}
-	return e.r.Read(p)
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		e.done, e.r = true, nil
+		if e.s.readers--; e.s.readers <= 0 {
+			e.s.close()
+		}
+	}
+	return n, err
 }
 
 func splitLines(s string) []string {

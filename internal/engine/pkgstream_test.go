@@ -73,14 +73,24 @@ func TestPackageStreamHardLink(t *testing.T) {
 	}
 	s := &pkgStream{path: file, shown: "hl_1_all.ipk"}
 	defer s.close()
-	// The order txn reads them in: a, b, then c (= a again).
-	for _, c := range []struct {
+	// The order txn reads them in: a, b, then c (= a again). The stream
+	// stays open until the last reader is done, then lets go of its
+	// decompressor.
+	cases := []struct {
 		entry int
 		want  string
-	}{{1, "alpha"}, {2, "beta"}, {1, "alpha"}, {2, "beta"}} {
-		got, err := io.ReadAll(&entryData{s: s, i: c.entry})
+	}{{1, "alpha"}, {2, "beta"}, {1, "alpha"}, {2, "beta"}}
+	var readers []*entryData
+	for _, c := range cases {
+		readers = append(readers, s.entry(c.entry))
+	}
+	for i, c := range cases {
+		got, err := io.ReadAll(readers[i])
 		if err != nil || string(got) != c.want {
 			t.Errorf("entry %d: %q, %v; want %q", c.entry, got, err, c.want)
+		}
+		if open := s.d != nil; open != (i < len(cases)-1) {
+			t.Errorf("after reader %d of %d: stream open = %v", i+1, len(cases), open)
 		}
 	}
 	// No conffiles, nothing hashed.
