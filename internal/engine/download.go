@@ -376,7 +376,9 @@ func fetchChecked(ctx context.Context, client *fetch.Client, root *fsroot.Root, 
 		// lede's install words it so; its download checks nothing.
 		return fail("Checksum or size mismatch for package "+d.Name+". Either the opkg or the package index are corrupt. Try 'opkg update'.\n\t"+bad.Error(), bad)
 	}
-	if err := out.Commit(); err != nil {
+	// Not made durable: every use of a downloaded package checks it
+	// against the index again first (Pending.Publish).
+	if err := out.Publish(); err != nil {
 		return fail("Failed to write "+shownAs+": "+errnoText(errors.Unwrap(err))+".", err)
 	}
 	return nil

@@ -283,7 +283,16 @@ func (p *Pending) File() *os.File { return p.f }
 
 // Commit makes the new version durable and puts it in place: fsync, close,
 // rename over the destination, fsync of the directory.
-func (p *Pending) Commit() error {
+func (p *Pending) Commit() error { return p.commit(true) }
+
+// Publish puts the new version in place without making it durable: for
+// files checked again before every use (the package cache, whose copies
+// are compared with the index's size and checksum), where a crash can at
+// worst leave an empty or partial file that the next check throws away.
+// On flash it saves two fsyncs per downloaded package.
+func (p *Pending) Publish() error { return p.commit(false) }
+
+func (p *Pending) commit(durable bool) error {
 	if p.done {
 		return &Error{Op: "rename", Path: p.root.OSPath(p.name), Err: fs.ErrClosed}
 	}
@@ -293,14 +302,19 @@ func (p *Pending) Commit() error {
 		p.root.root.Remove(p.temp)
 		return &Error{Op: op, Path: p.root.OSPath(p.name), Err: cause(err)}
 	}
-	if err := p.f.Sync(); err != nil {
-		return fail("sync", err)
+	if durable {
+		if err := p.f.Sync(); err != nil {
+			return fail("sync", err)
+		}
 	}
 	if err := p.f.Close(); err != nil {
 		return fail("write", err)
 	}
 	if err := p.root.root.Rename(p.temp, p.dest); err != nil {
 		return fail("rename", err)
+	}
+	if !durable {
+		return nil
 	}
 	return p.root.syncDir(p.dir, p.name)
 }

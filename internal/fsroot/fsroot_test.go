@@ -91,6 +91,37 @@ func TestAbortKeepsOldFile(t *testing.T) {
 	}
 }
 
+// TestPublish: the unsynced commit puts the new version in place like
+// Commit, leaves no temporary, and is final.
+func TestPublish(t *testing.T) {
+	t.Parallel()
+	r, dir := open(t)
+	if err := r.WriteFile("f", []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.CreateTemp("f", 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Write([]byte("new"))
+	if err := p.Publish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Commit(); err == nil {
+		t.Error("Commit after Publish succeeded")
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "f"))
+	if string(got) != "new" {
+		t.Errorf("f = %q after Publish", got)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "f")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v", st.Mode(), err)
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{".", "f"}) {
+		t.Errorf("tree %q", got)
+	}
+}
+
 func TestRemoveStale(t *testing.T) {
 	t.Parallel()
 	r, dir := open(t)

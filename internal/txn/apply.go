@@ -128,7 +128,15 @@ func (t *Transaction) Prepare() error {
 			t.crash(CrashStaged)
 		}
 	}
-	for _, d := range t.dirs() {
+	// Only directories that received a staged file or a new directory
+	// changed; a removal stages nothing.
+	var staged []step
+	for _, s := range t.steps {
+		if s.kind == "dir" || s.kind == "put" {
+			staged = append(staged, s)
+		}
+	}
+	for _, d := range stepDirs(staged) {
 		if err := t.root.SyncDir(d); err != nil {
 			return fail(d, "", err)
 		}
@@ -222,12 +230,8 @@ func (t *Transaction) chown(name string, o Op) error {
 	return t.root.Lchown(name, o.uid, o.gid)
 }
 
-// dirs lists the directories whose entries the transaction changes, so
-// they can be synced: the parents of staged files and new directories.
-func (t *Transaction) dirs() []string {
-	return stepDirs(t.steps)
-}
-
+// stepDirs lists the parent directories of steps, once each, so they can
+// be synced.
 func stepDirs(steps []step) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -278,7 +282,15 @@ func (t *Transaction) Commit() error {
 	if database {
 		t.crash(CrashStatusRenamed)
 	}
-	for _, d := range t.dirs() {
+	// The directories of new directories were synced when they were
+	// made; every other step renamed something.
+	var renamed []step
+	for _, s := range t.steps {
+		if s.kind != "dir" {
+			renamed = append(renamed, s)
+		}
+	}
+	for _, d := range stepDirs(renamed) {
 		if err := t.root.SyncDir(d); err != nil {
 			cerr := &CommitError{Err: err}
 			if uerr := t.undo(true); uerr != nil {
