@@ -122,6 +122,27 @@ func (e *SpaceError) Unwrap() error { return e.Err }
 // Func is the opkg function that reports it.
 func (e *SpaceError) Func() string { return "verify_pkg_installable" }
 
+// RecordConfiguredError is a failure to record packages "installed" after
+// their postinst ran: they are installed, still recorded "unpacked", and
+// configure finishes them.
+type RecordConfiguredError struct {
+	Packages []string
+	Err      error // the status transaction's error
+}
+
+func (e *RecordConfiguredError) Error() string {
+	cause := e.Err
+	var se *txn.StageError
+	var ce *txn.CommitError
+	if errors.As(cause, &se) {
+		cause = se.Err
+	} else if errors.As(cause, &ce) {
+		cause = ce.Err
+	}
+	return "installed " + strings.Join(e.Packages, ", ") + ", but recording them configured failed: " + cause.Error() + "; left unpacked (run configure)"
+}
+func (e *RecordConfiguredError) Unwrap() error { return e.Err }
+
 // ConfigureError lists packages installed whose postinst failed.
 type ConfigureError struct {
 	Packages []string
@@ -173,6 +194,7 @@ type applyRun struct {
 	removed []*statusdb.Package // removed outright (not upgraded)
 	scripts *maintscript.Runner
 	streams []*pkgStream
+	bufs    readBuffers
 	// recovered is what recovery found when the command began.
 	recovered txn.Report
 }
@@ -332,11 +354,28 @@ func (r *applyRun) apply(ctx context.Context) ([]string, error) {
 	if err := r.beforeCommit(ctx, ch); err != nil {
 		return nil, err
 	}
+	var cleanupErr *txn.CleanupError
 	if err := t.Run(); err != nil {
-		return nil, err
+		if !errors.As(err, &cleanupErr) {
+			return nil, err
+		}
+		// Applied; only backups or the journal are left. Finish that
+		// now, then go on: if the journal was already gone, no later run
+		// would configure what this one installed. If it cannot be
+		// finished, the next locking command rolls forward and
+		// configures.
+		if _, rerr := txn.Recover(r.rfs, r.crash); rerr != nil {
+			return nil, err
+		}
 	}
 	r.afterCommitScripts(ctx, ch)
-	return r.configure(ctx, ch)
+	failed, err := r.configure(ctx, ch)
+	if err == nil && cleanupErr != nil {
+		// The tree is right, but the file system failed under us once:
+		// say so and exit non-zero.
+		err = cleanupErr
+	}
+	return failed, err
 }
 
 // fetchURLs downloads the packages named by URL on the command line into
@@ -431,7 +470,7 @@ func (r *applyRun) fetchAll(ctx context.Context) error {
 		if r.e.opts.DownloadOnly {
 			continue
 		}
-		sp, err := scanPackage(ctx, file, shown)
+		sp, err := scanPackage(ctx, file, shown, &r.bufs)
 		if err != nil {
 			return err
 		}

@@ -62,7 +62,7 @@ func (r *applyRun) changes() (*changes, error) {
 	for _, np := range r.news {
 		sp := np.sp
 		name := sp.info.Name
-		stream := &pkgStream{path: sp.path, shown: np.step.Filename}
+		stream := &pkgStream{path: sp.path, shown: np.step.Filename, bufs: &r.bufs}
 		np.stream = stream
 		r.streams = append(r.streams, stream)
 		prefix := strings.TrimSuffix(r.e.underRoot(r.cfg, np.dest.Root), "/")

@@ -96,6 +96,16 @@ func (r *applyRun) configurePending(ctx context.Context, names []string, upgrade
 	if err == nil {
 		err = t.Run()
 	}
+	var cleanupErr *txn.CleanupError
+	if err != nil && !errors.As(err, &cleanupErr) {
+		var names []string
+		for _, p := range configureOrder(pending) {
+			if done[p] {
+				names = append(names, p.Name)
+			}
+		}
+		return failed, &RecordConfiguredError{Packages: names, Err: err}
+	}
 	if err != nil {
 		return failed, err
 	}

@@ -33,18 +33,45 @@ type scannedPackage struct {
 	sums map[string]string
 }
 
+// readBuffers lends one set of ipk read buffers to the package reads of a
+// transaction, which mostly come one after another: scanning each package,
+// then streaming each into place. A read that starts while another holds
+// them gets its own.
+type readBuffers struct {
+	b     ipk.Buffers
+	owner any // the pkgStream holding b; nil when free
+}
+
+// lend returns options for a read by owner, with the shared buffers if
+// they are free.
+func (rb *readBuffers) lend(owner any) ipk.Options {
+	if rb == nil || rb.owner != nil && rb.owner != owner {
+		return ipk.Options{}
+	}
+	rb.owner = owner
+	return ipk.Options{Buffers: &rb.b}
+}
+
+func (rb *readBuffers) give(owner any) {
+	if rb != nil && rb.owner == owner {
+		rb.owner = nil
+	}
+}
+
 // scanPackage reads a package file whole and checks it.
-func scanPackage(ctx context.Context, file, shown string) (*scannedPackage, error) {
+func scanPackage(ctx context.Context, file, shown string, rb *readBuffers) (*scannedPackage, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, &PackageFileError{Path: shown, Err: pathCause(err)}
 	}
 	defer f.Close()
 	sp := &scannedPackage{path: file, sums: map[string]string{}}
+	opts := rb.lend(sp)
+	defer rb.give(sp)
 	// The conffiles are hashed while the data is read; in ipkg-build's
 	// layout the control member comes last, so it is read first on its
 	// own (the data member is skipped without being unpacked).
-	first, err := ipk.ReadControl(f, shown, ipk.Options{})
+	first, err := ipk.ReadControl(f, shown, opts)
 	if err != nil {
 		return nil, &PackageFileError{Path: shown, Err: err}
 	}
@@ -58,7 +85,7 @@ func scanPackage(ctx context.Context, file, shown string) (*scannedPackage, erro
 		return nil, &PackageFileError{Path: shown, Err: err}
 	}
 	h := sha256.New()
-	ctl, err := ipk.Walk(f, shown, ipk.Options{}, ipk.Handler{
+	ctl, err := ipk.Walk(f, shown, opts, ipk.Handler{
 		Entry: func(e *ipk.Entry, content io.Reader) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -115,6 +142,7 @@ type pkgStream struct {
 	f           *os.File
 	d           *ipk.DataReader
 	pos         int // index of the entry d is at; -1 before the first
+	bufs        *readBuffers
 	// readers counts the entryData not yet read to their end: the last
 	// one closes the stream, so that a transaction of many packages holds
 	// one decompressor at a time, not one per package (~180 KiB each).
@@ -153,7 +181,7 @@ func (s *pkgStream) open() error {
 		return &PackageFileError{Path: s.shown, Err: pathCause(err)}
 	}
 	s.f, s.pos = f, -1
-	r, err := ipk.NewReader(f, s.shown, ipk.Options{})
+	r, err := ipk.NewReader(f, s.shown, s.bufs.lend(s))
 	if err != nil {
 		return &PackageFileError{Path: s.shown, Err: err}
 	}
@@ -179,6 +207,7 @@ func (s *pkgStream) close() {
 		s.f.Close()
 	}
 	s.f, s.d = nil, nil
+	s.bufs.give(s)
 }
 
 // entryData is the content of one entry, found when first read.

@@ -64,7 +64,7 @@ func TestPackageStreamHardLink(t *testing.T) {
 	if err := os.WriteFile(file, outer, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sp, err := scanPackage(context.Background(), file, "hl_1_all.ipk")
+	sp, err := scanPackage(context.Background(), file, "hl_1_all.ipk", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

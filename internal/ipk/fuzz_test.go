@@ -62,7 +62,7 @@ func FuzzDataTar(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := fuzzOpts
 		opts.Limits = opts.Limits.withDefaults()
-		dec, err := newDecompressor(bufio.NewReader(bytes.NewReader(b)), opts.Limits)
+		dec, err := newDecompressor(bufio.NewReader(bytes.NewReader(b)), opts.Limits, nil)
 		if err != nil {
 			return
 		}
@@ -88,7 +88,7 @@ func FuzzControl(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := fuzzOpts
 		opts.Limits = opts.Limits.withDefaults()
-		dec, err := newDecompressor(bufio.NewReader(bytes.NewReader(b)), opts.Limits)
+		dec, err := newDecompressor(bufio.NewReader(bytes.NewReader(b)), opts.Limits, nil)
 		if err != nil {
 			return
 		}

@@ -10,6 +10,9 @@ type Options struct {
 	// a package different from the one that was built.
 	AllowSetuid bool
 	Limits      Limits
+	// Buffers, when set, lends the reader buffers and gzip decompressors
+	// left by the one before; nil allocates fresh ones.
+	Buffers *Buffers
 }
 
 // Limits bound what a hostile package can make the reader do. Zero fields

@@ -86,7 +86,10 @@ const maxOuterEntries = 64
 // file name, a URL); it is not opened.
 func NewReader(r io.Reader, name string, opts Options) (*Reader, error) {
 	opts.Limits = opts.Limits.withDefaults()
-	pr := &Reader{pkg: name, opts: opts, src: bufio.NewReaderSize(r, 64<<10)}
+	if opts.Buffers == nil {
+		opts.Buffers = &Buffers{}
+	}
+	pr := &Reader{pkg: name, opts: opts, src: reuseBufio(&opts.Buffers.src, r, 64<<10)}
 	head, _ := pr.src.Peek(512)
 	switch {
 	case bytes.HasPrefix(head, []byte(arMagic)):
@@ -95,7 +98,7 @@ func NewReader(r io.Reader, name string, opts Options) (*Reader, error) {
 		pr.ar = &arReader{r: pr.src, maxZeros: opts.Limits.MaxTrailingZeros}
 	case bytes.HasPrefix(head, magicGzip):
 		pr.outer = OuterTarGzip
-		gz, err := gzip.NewReader(pr.src)
+		gz, err := reuseGzip(&opts.Buffers.outer, pr.src)
 		if err != nil {
 			return nil, pr.formatError("", err)
 		}
@@ -309,7 +312,7 @@ func (r *Reader) openMember(kind MemberKind) (*decompressor, error) {
 		return nil, &FormatError{Package: r.pkg, Problem: ProblemMisuse, Detail: "current member is not an unread " + map[MemberKind]string{MemberControl: "control", MemberData: "data"}[kind] + " member"}
 	}
 	r.used = true
-	dec, err := newDecompressor(bufio.NewReaderSize(r.body, 32<<10), r.opts.Limits)
+	dec, err := newDecompressor(reuseBufio(&r.opts.Buffers.member, r.body, 32<<10), r.opts.Limits, r.opts.Buffers)
 	if err != nil {
 		return nil, r.fail(r.formatError(r.cur.Name, err))
 	}

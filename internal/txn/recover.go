@@ -79,8 +79,12 @@ func Recover(root fsroot.FS, crash *fsroot.Crasher) (Report, error) {
 	if err != nil {
 		return Report{}, &JournalError{Path: JournalPath, Err: err}
 	}
-	if err := root.Remove(jf.temp); err != nil && !fsroot.IsNotExist(err) {
-		return Report{}, &JournalError{Path: jf.temp, Err: err}
+	// A journal.new is a plan interrupted while being written: never
+	// acted on. Looked at first so that the usual case writes nothing.
+	if _, err := root.Lstat(jf.temp); err == nil {
+		if err := root.Remove(jf.temp); err != nil && !fsroot.IsNotExist(err) {
+			return Report{}, &JournalError{Path: jf.temp, Err: err}
+		}
 	}
 	data, err := readJournal(root, jf)
 	if fsroot.IsNotExist(err) {
