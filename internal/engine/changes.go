@@ -317,7 +317,7 @@ func (r *applyRun) removeFiles(ch *changes, p *statusdb.Package, claimed map[str
 			continue
 		}
 		if obsolete {
-			r.emit(Message{Level: Info, Func: "remove_obsolesced_files", Text: "Removing obsolete file " + r.shown(lp) + "."})
+			r.notice("Removing obsolete file %s.", r.shown(lp))
 		}
 		ch.add(txn.Remove(rn).For(p.Name))
 	}
