@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -198,4 +199,54 @@ func TestInteropLede(t *testing.T) {
 			t.Errorf("left: %q, want %q", got, want)
 		}
 	})
+	// The same words: each tool, in a root of its own, installs 1.0, the
+	// user edits the conffile, it upgrades to 2.0 and removes; stdout,
+	// stderr and status must be lede's at every step.
+	t.Run("same output as lede", func(t *testing.T) {
+		t.Parallel()
+		lede, pakt, ledeRoot, v1, v2 := interopSetup(t)
+		paktRoot := filepath.Join(t.TempDir(), "root")
+		newCrashRoot(t, paktRoot)
+		os.MkdirAll(filepath.Join(filepath.Dir(paktRoot), "tmp"), 0o755)
+		steps := [][]string{
+			append([]string{"install"}, v1...),
+			{"edit"},
+			append([]string{"install"}, v2...),
+			{"list-changed-conffiles"},
+			{"files", "app"},
+			{"remove", "app"},
+			{"remove", "lib"},
+			{"list-installed"},
+		}
+		for _, args := range steps {
+			if args[0] == "edit" {
+				for _, root := range []string{ledeRoot, paktRoot} {
+					if err := os.WriteFile(filepath.Join(root, "etc/config/app"), []byte("option v mine\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				continue
+			}
+			wantOut, wantErr, wantStatus := lede.try(t, ledeRoot, args...)
+			gotOut, gotErr, gotStatus := pakt.try(t, paktRoot, args...)
+			if args[0] == "files" {
+				// lede writes .list in its file hash table's order
+				// (opkg-compat.md §3.1: arbitrary), pakt in the
+				// archive's, and files prints the .list as it is.
+				wantOut, gotOut = sortedBody(wantOut), sortedBody(gotOut)
+			}
+			if gotOut != wantOut || gotErr != wantErr || gotStatus != wantStatus {
+				t.Errorf("opkg %q:\npakt (status %d):\n%s%s\nopkg-lede (status %d):\n%s%s", args, gotStatus, gotOut, gotErr, wantStatus, wantOut, wantErr)
+			}
+		}
+	})
+}
+
+// sortedBody sorts the lines after the first.
+func sortedBody(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	if len(lines) > 1 {
+		slices.Sort(lines[1:])
+	}
+	return strings.Join(lines, "\n") + "\n"
 }

@@ -443,6 +443,9 @@ func (r *applyRun) fetchAll(ctx context.Context) error {
 		if b.Len() > 0 {
 			r.emit(Message{Level: Notice, Text: strings.TrimSuffix(b.String(), "\n")})
 		}
+		if st.Repeat {
+			continue
+		}
 		switch st.Action {
 		case output.PlanInstall, output.PlanUpgrade, output.PlanDowngrade, output.PlanReinstall:
 		case output.PlanRemove, output.PlanOrphan:

@@ -123,7 +123,7 @@ func (e *Engine) Plan(ctx context.Context, req PlanRequest) (*PlanResult, error)
 		return res, &PlanError{Command: req.Command, Args: req.Args, Err: err}
 	}
 	res.Solved = plan
-	res.Plan = u.render(req.Command, sreq, plan)
+	res.Plan = u.render(req.Command, sreq, plan, e.opts.NoAction)
 	if req.Explain {
 		for i := range res.Plan.Steps {
 			st := &res.Plan.Steps[i]
@@ -445,8 +445,10 @@ func (u *universe) step(a output.PlanAction, s solver.Step) output.PlanStep {
 // first, each one's own dependencies before it; a package replaced by a
 // new one is removed after the new one's dependencies
 // (pkg_remove_installed_replacees).
-// Orphans go last, with lede's "was autoinstalled" line.
-func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan) *output.Plan {
+// Orphans go last, with lede's "was autoinstalled" line. noAction says
+// whether nothing will be installed (--noaction), which changes how lede
+// words a package named again (output.PlanStep.Repeat).
+func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan, noAction bool) *output.Plan {
 	out := &output.Plan{Command: cmd.String()}
 	changed := map[string]output.PlanAction{}
 	steps := map[string]solver.Step{}
@@ -589,8 +591,22 @@ func (u *universe) render(cmd PlanCommand, req solver.Request, plan *solver.Plan
 			roots = append(roots, n)
 		}
 	}
+	installRoots := len(roots)
 	roots = append(roots, req.Upgrade...)
-	for _, n := range roots {
+	asRoot := map[string]bool{}
+	for i, n := range roots {
+		if i < installRoots && visited[n] && !asRoot[n] {
+			// Brought in by an earlier argument's dependencies.
+			if a, ok := changed[n]; ok {
+				if !noAction {
+					a = output.PlanUpToDate
+				}
+				st := u.step(a, steps[n])
+				st.Repeat = true
+				out.Steps = append(out.Steps, st)
+			}
+		}
+		asRoot[n] = true
 		visit(n)
 	}
 	// What no requested package leads to (upgrade-all, packages changed to

@@ -114,7 +114,7 @@ func planEach(t *testing.T, root string) planTally {
 		if err := solver.Check(u, req, plan); err != nil {
 			t.Errorf("install %s: the checker refuses the plan: %v", name, err)
 		}
-		checkRendered(t, name, plan, u.render(PlanInstall, req, plan))
+		checkRendered(t, name, plan, u.render(PlanInstall, req, plan, false))
 	}
 	return tally
 }

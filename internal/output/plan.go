@@ -61,6 +61,12 @@ type PlanStep struct {
 	// Why explains a held-back upgrade that does not fit, one line each
 	// (when asked for).
 	Why []string
+	// Repeat marks a line lede prints about a package a second time: one
+	// named on the command line after another whose dependencies brought
+	// it in (lede installs argument by argument; it then finds it up to
+	// date, or under --noaction installs it again in words). The JSON
+	// document leaves it out, and nothing is done for it.
+	Repeat bool
 }
 
 // PlanNote is a relation the plan leaves unmet on purpose: a suggestion
@@ -202,6 +208,9 @@ func PlanDocument(p *Plan) *PlanDoc {
 		Suggested: []PlanNoteJSON{}, Broken: []PlanNoteJSON{},
 	}
 	for _, s := range p.Steps {
+		if s.Repeat {
+			continue
+		}
 		j := PlanStepJSON{Name: s.Name, Version: s.Version, OldVersion: s.OldVersion, Architecture: s.Architecture,
 			Dest: s.Dest, Feed: s.Feed, Filename: s.Filename, Reason: s.Reason, By: s.By, Auto: s.Auto, Why: s.Why}
 		switch s.Action {
