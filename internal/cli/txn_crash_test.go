@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +16,7 @@ import (
 	"time"
 
 	"pakt/internal/feedtest"
+	"pakt/internal/roottest"
 	"pakt/internal/txn"
 )
 
@@ -173,121 +171,6 @@ func writeIPKs(t *testing.T, f *feedtest.Feed, dir string, labels ...string) []s
 	return out
 }
 
-var installedTime = regexp.MustCompile(`(?m)^Installed-Time: \d+$`)
-
-// snapshot records a tree: one line per path with its type, mode and link
-// target or content. The lock file and an empty journal directory are
-// left out: they are the tools', not the tree's.
-func snapshot(t *testing.T, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if rel == "." || rel == "var/lock/opkg.lock" {
-			return nil
-		}
-		info, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = "link -> " + target
-		case info.IsDir():
-			if rel == filepath.Dir(txn.JournalPath) {
-				if entries, _ := os.ReadDir(p); len(entries) == 0 {
-					return nil
-				}
-			}
-			out[rel] = fmt.Sprintf("dir %v", info.Mode().Perm())
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if rel == "usr/lib/opkg/status" {
-				data = installedTime.ReplaceAll(data, []byte("Installed-Time: T"))
-			}
-			out[rel] = fmt.Sprintf("file %v %q", info.Mode(), data)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// treeDifference describes how two snapshots differ ("" when equal).
-func treeDifference(got, want map[string]string) string {
-	var lines []string
-	for k, v := range want {
-		if g, ok := got[k]; !ok {
-			lines = append(lines, "missing "+k)
-		} else if g != v {
-			lines = append(lines, fmt.Sprintf("%s: %s, want %s", k, g, v))
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			lines = append(lines, "extra "+k+": "+got[k])
-		}
-	}
-	sort.Strings(lines)
-	if len(lines) > 8 {
-		lines = append(lines[:8], fmt.Sprintf("... %d more", len(lines)-8))
-	}
-	return strings.Join(lines, "\n\t")
-}
-
-// copyRoot copies a root, keeping modes and symlinks.
-func copyRoot(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		info, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, dst)
-		case info.IsDir():
-			if err := os.MkdirAll(dst, 0o755); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode().Perm())
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(dst, data, info.Mode().Perm()); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode().Perm())
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // crashScenarios prepares install (fresh root), upgrade (v1 installed, the
 // conffile edited) and remove of the three packages.
 func crashScenarios(t *testing.T, bin string) []*crashScenario {
@@ -304,7 +187,7 @@ func crashScenarios(t *testing.T, bin string) []*crashScenario {
 	empty := filepath.Join(work, "empty")
 	newCrashRoot(t, empty)
 	installed := filepath.Join(work, "installed")
-	copyRoot(t, empty, installed)
+	roottest.Copy(t, empty, installed)
 	if out, _, err := runPakt(t, bin, tmp, nil, append([]string{"-o", installed, "install"}, files1...)...); err != nil {
 		t.Fatalf("installing v1: %v\n%s", err, out)
 	}
@@ -317,17 +200,17 @@ func crashScenarios(t *testing.T, bin string) []*crashScenario {
 		{name: "remove", old: installed, args: []string{"remove", "tool", "app", "lib"}},
 	}
 	for _, sc := range scenarios {
-		sc.oldTree = snapshot(t, sc.old)
+		sc.oldTree = roottest.Snapshot(t, sc.old)
 		root := filepath.Join(t.TempDir(), "root")
-		copyRoot(t, sc.old, root)
+		roottest.Copy(t, sc.old, root)
 		start := time.Now()
 		out, _, err := runPakt(t, bin, tmp, nil, append([]string{"-o", root}, sc.args...)...)
 		sc.duration = time.Since(start)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", sc.name, err, out)
 		}
-		sc.newTree = snapshot(t, root)
-		if treeDifference(sc.newTree, sc.oldTree) == "" {
+		sc.newTree = roottest.Snapshot(t, root)
+		if roottest.Diff(sc.newTree, sc.oldTree) == "" {
 			t.Fatalf("%s changed nothing", sc.name)
 		}
 	}
@@ -351,15 +234,15 @@ func crashScenarios(t *testing.T, bin string) []*crashScenario {
 // checkOldOrNew requires root to be the scenario's old or new tree.
 func (sc *crashScenario) checkOldOrNew(t *testing.T, root, what string) string {
 	t.Helper()
-	got := snapshot(t, root)
-	dOld, dNew := treeDifference(got, sc.oldTree), treeDifference(got, sc.newTree)
+	got := roottest.Snapshot(t, root)
+	dOld, dNew := roottest.Diff(got, sc.oldTree), roottest.Diff(got, sc.newTree)
 	switch {
 	case dOld == "":
 		return "old"
 	case dNew == "":
 		return "new"
 	}
-	t.Errorf("%s %s: the tree is neither the old nor the new one.\n  against old:\n\t%s\n  against new:\n\t%s", sc.name, what, dOld, dNew)
+	t.Errorf("%s %s: the tree is neither the old nor the new one.\n  against old:%s\n  against new:%s", sc.name, what, dOld, dNew)
 	return ""
 }
 
@@ -385,7 +268,7 @@ func TestTxnCrashPointsBinary(t *testing.T) {
 					tmp := t.TempDir()
 					for n := 1; ; n *= 2 {
 						root := filepath.Join(t.TempDir(), "root")
-						copyRoot(t, sc.old, root)
+						roottest.Copy(t, sc.old, root)
 						spec := fmt.Sprintf("%s:%d", point, n)
 						out, killed, err := runPakt(t, bin, tmp, []string{"PAKT_CRASH_AT=" + spec}, append([]string{"-o", root}, sc.args...)...)
 						if !killed {
@@ -455,15 +338,15 @@ func TestTxnRandomKillBinary(t *testing.T) {
 	if out, _, err := runPakt(t, bin, tmp, nil, "-o", old, "install", v1[0]); err != nil {
 		t.Fatalf("installing v1: %v\n%s", err, out)
 	}
-	sc := &crashScenario{name: "upgrade big", old: old, args: []string{"install", v2[0]}, oldTree: snapshot(t, old)}
+	sc := &crashScenario{name: "upgrade big", old: old, args: []string{"install", v2[0]}, oldTree: roottest.Snapshot(t, old)}
 	fresh := filepath.Join(t.TempDir(), "root")
-	copyRoot(t, old, fresh)
+	roottest.Copy(t, old, fresh)
 	start := time.Now()
 	if out, _, err := runPakt(t, bin, tmp, nil, append([]string{"-o", fresh}, sc.args...)...); err != nil {
 		t.Fatalf("uninterrupted: %v\n%s", err, out)
 	}
 	sc.duration = time.Since(start)
-	sc.newTree = snapshot(t, fresh)
+	sc.newTree = roottest.Snapshot(t, fresh)
 
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d, uninterrupted run %v", seed, sc.duration)
@@ -481,7 +364,7 @@ func TestTxnRandomKillBinary(t *testing.T) {
 		for i, delay := range delays {
 			t.Run(fmt.Sprint(i), func(t *testing.T) {
 				root := filepath.Join(t.TempDir(), "root")
-				copyRoot(t, old, root)
+				roottest.Copy(t, old, root)
 				cmd := exec.Command(bin, append([]string{"-o", root}, sc.args...)...)
 				cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 				if err := cmd.Start(); err != nil {
@@ -516,7 +399,7 @@ func TestTxnDamagedJournalBinary(t *testing.T) {
 		for _, point := range []string{txn.CrashCommitted, txn.CrashPrepared, txn.CrashRenamed + ":3"} {
 			tmp := t.TempDir()
 			crashed := filepath.Join(t.TempDir(), "root")
-			copyRoot(t, sc.old, crashed)
+			roottest.Copy(t, sc.old, crashed)
 			if _, killed, err := runPakt(t, bin, tmp, []string{"PAKT_CRASH_AT=" + point}, append([]string{"-o", crashed}, sc.args...)...); !killed {
 				t.Fatalf("not killed at %s: %v", point, err)
 			}
@@ -537,11 +420,11 @@ func TestTxnDamagedJournalBinary(t *testing.T) {
 				t.Run(point+"/"+what, func(t *testing.T) {
 					t.Parallel()
 					root := filepath.Join(t.TempDir(), "root")
-					copyRoot(t, crashed, root)
+					roottest.Copy(t, crashed, root)
 					if err := os.WriteFile(filepath.Join(root, txn.JournalPath), data, 0o644); err != nil {
 						t.Fatal(err)
 					}
-					before := snapshot(t, root)
+					before := roottest.Snapshot(t, root)
 					out, _, err := runPakt(t, bin, tmp, nil, "-o", root, "recover")
 					if err == nil {
 						sc.checkOldOrNew(t, root, point+", journal "+what+", then recover")
@@ -554,8 +437,8 @@ func TestTxnDamagedJournalBinary(t *testing.T) {
 					if !strings.Contains(out, "Way out") && !strings.Contains(out, "delete") {
 						t.Errorf("refusal gives no way out:\n%s", out)
 					}
-					if d := treeDifference(snapshot(t, root), before); d != "" {
-						t.Errorf("refusal changed the tree:\n\t%s", d)
+					if d := roottest.Diff(roottest.Snapshot(t, root), before); d != "" {
+						t.Errorf("refusal changed the tree:%s", d)
 					}
 				})
 			}

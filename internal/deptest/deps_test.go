@@ -52,6 +52,7 @@ var allowed = map[string][]string{
 	"internal/feedtest": {"internal/control", "internal/pkginfo", "internal/sign", "internal/feed", "internal/ipk"},
 	"internal/deptest":  {},
 	"internal/realdata": {},
+	"internal/roottest": {},
 }
 
 // pure packages may not reach the outside world, not even indirectly.

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +15,7 @@ import (
 
 	"pakt/internal/feedtest"
 	"pakt/internal/fsroot"
+	"pakt/internal/roottest"
 	"pakt/internal/txn"
 )
 
@@ -285,7 +284,7 @@ func faultRoots(t *testing.T) []*faultScenario {
 	}
 	writeFiles(t, installed, map[string]string{"etc/config/app": "option v mine\n"})
 	upgradable := filepath.Join(base, "upgradable")
-	copyRoot(t, installed, upgradable)
+	roottest.Copy(t, installed, upgradable)
 	faultUpdate(t, upgradable, feeds["v2"])
 
 	return []*faultScenario{
@@ -301,21 +300,21 @@ func TestFaultEveryWrite(t *testing.T) {
 	for _, sc := range scenarios {
 		// The uninterrupted run: the new tree and the number of calls.
 		dir := filepath.Join(t.TempDir(), "root")
-		copyRoot(t, sc.old, dir)
+		roottest.Copy(t, sc.old, dir)
 		count := &fsroot.FaultFS{Err: syscall.EIO} // At 0: never fails
 		watch := &journalWatch{fault: count}
 		count.FS = watch
 		if err := faultApply(t, dir, sc, count); err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}
-		sc.new, sc.calls, sc.committed = treeSnapshot(t, dir), count.Calls(), watch.removed
+		sc.new, sc.calls, sc.committed = roottest.Snapshot(t, dir), count.Calls(), watch.removed
 		if sc.committed == 0 {
 			t.Fatalf("%s: the journal was never deleted", sc.name)
 		}
 		if sc.calls < 10 {
 			t.Fatalf("%s: only %d writing calls", sc.name, sc.calls)
 		}
-		if oldTree := treeSnapshot(t, sc.old); mapsEqual(oldTree, sc.new) {
+		if oldTree := roottest.Snapshot(t, sc.old); mapsEqual(oldTree, sc.new) {
 			t.Fatalf("%s changes nothing", sc.name)
 		}
 		t.Logf("%s: %d writing calls, the transaction's journal deleted at call %d", sc.name, sc.calls, sc.committed)
@@ -323,7 +322,7 @@ func TestFaultEveryWrite(t *testing.T) {
 	checkFaultTrees(t, scenarios)
 
 	for _, sc := range scenarios {
-		oldTree := treeSnapshot(t, sc.old)
+		oldTree := roottest.Snapshot(t, sc.old)
 		var mu sync.Mutex
 		kinds := map[string]int{}
 		t.Run(sc.name, func(t *testing.T) {
@@ -354,7 +353,7 @@ func TestFaultEveryWrite(t *testing.T) {
 // errno, checks the outcome, and says which phase the fault hit.
 func faultCase(t *testing.T, sc *faultScenario, oldTree map[string]string, errno syscall.Errno, at int) string {
 	dir := filepath.Join(t.TempDir(), "root")
-	copyRoot(t, sc.old, dir)
+	roottest.Copy(t, sc.old, dir)
 	fault := &fsroot.FaultFS{At: at, Err: errno}
 	err := faultApply(t, dir, sc, fault)
 	fired := fault.Fired()
@@ -409,8 +408,8 @@ func faultCase(t *testing.T, sc *faultScenario, oldTree map[string]string, errno
 		if rep.Action != want {
 			t.Errorf("fault at %s: recover did %v, want %v", fired, rep.Action, want)
 		}
-		got := treeSnapshot(t, dir)
-		if diff := treeDiff(got, sc.new); diff != "" {
+		got := roottest.Snapshot(t, dir)
+		if diff := roottest.Diff(got, sc.new); diff != "" {
 			t.Fatalf("fault at %s (%v), then recover: tree is not the new one: %s", fired, err, diff)
 		}
 	case at > sc.committed+1:
@@ -432,13 +431,13 @@ func faultCase(t *testing.T, sc *faultScenario, oldTree map[string]string, errno
 		if journalLeft {
 			t.Errorf("fault at %s: journal left behind", fired)
 		}
-		if diff := treeDiff(treeSnapshot(t, dir), oldTree); diff != "" {
+		if diff := roottest.Diff(roottest.Snapshot(t, dir), oldTree); diff != "" {
 			t.Fatalf("fault at %s (%v): tree is not the old one: %s", fired, err, diff)
 		}
 		if err := faultApply(t, dir, sc, nil); err != nil {
 			t.Fatalf("fault at %s, then a normal run: %v", fired, err)
 		}
-		if diff := treeDiff(treeSnapshot(t, dir), sc.new); diff != "" {
+		if diff := roottest.Diff(roottest.Snapshot(t, dir), sc.new); diff != "" {
 			t.Fatalf("fault at %s, then a normal run: tree is not the new one: %s", fired, diff)
 		}
 	}
@@ -452,7 +451,7 @@ func faultConfigure(t *testing.T, dir string, sc *faultScenario, fired string) {
 	if err := New(faultSystem(dir, t.TempDir(), nil), Options{}).Configure(context.Background(), MaintainRequest{}); err != nil {
 		t.Fatalf("fault at %s, then configure: %v", fired, err)
 	}
-	if diff := treeDiff(treeSnapshot(t, dir), sc.new); diff != "" {
+	if diff := roottest.Diff(roottest.Snapshot(t, dir), sc.new); diff != "" {
 		t.Fatalf("fault at %s, then configure: tree is not the new one: %s", fired, diff)
 	}
 }
@@ -464,8 +463,8 @@ func checkFaultTrees(t *testing.T, scenarios []*faultScenario) {
 	want := map[string]map[string]string{
 		"install": {
 			"usr/lib/libfoo.so.1": "file 0644 \"libfoo one\\n\"",
-			"usr/lib/libfoo.so":   "link libfoo.so.1",
-			"usr/bin/t":           "link tool",
+			"usr/lib/libfoo.so":   "link -> libfoo.so.1",
+			"usr/bin/t":           "link -> tool",
 			"usr/bin/tool":        "file 0755 \"#!/bin/sh\\necho tool 1\\n\"",
 			"etc/config/app":      "file 0644 \"option v 1\\n\"",
 			"usr/share/app/old":   "file 0644 \"obsolete in 2.0\\n\"",
@@ -473,7 +472,7 @@ func checkFaultTrees(t *testing.T, scenarios []*faultScenario) {
 		"upgrade": {
 			"usr/lib/libfoo.so.1":     "",
 			"usr/lib/libfoo.so.2":     "file 0644 \"libfoo two\\n\"",
-			"usr/lib/libfoo.so":       "link libfoo.so.2",
+			"usr/lib/libfoo.so":       "link -> libfoo.so.2",
 			"usr/bin/tool":            "file 0755 \"#!/bin/sh\\necho tool 2\\n\"",
 			"etc/config/app":          "file 0644 \"option v mine\\n\"",
 			"etc/config/app-opkg":     "file 0644 \"option v 2\\n\"",
@@ -499,93 +498,7 @@ func checkFaultTrees(t *testing.T, scenarios []*faultScenario) {
 	}
 }
 
-// installedTime is the status field that differs from run to run.
-var installedTime = regexp.MustCompile(`(?m)^Installed-Time: \d+$`)
-
-// treeSnapshot describes every entry under dir by relative name: type,
-// permission bits, link target, bytes. opkg's lock file is left out (it
-// is created by the first locking command and stays), and so is an empty
-// directory of pakt's journal; Installed-Time in the database is blanked.
-func treeSnapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	snap := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil || rel == "." {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		info, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case rel == "var/lock/opkg.lock":
-		case info.IsDir():
-			if rel == filepath.ToSlash(filepath.Dir(txn.JournalPath)) {
-				if ents, _ := os.ReadDir(p); len(ents) == 0 {
-					return nil
-				}
-			}
-			snap[rel] = fmt.Sprintf("dir %04o", info.Mode().Perm())
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			snap[rel] = "link " + target
-		case info.Mode().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(rel, "usr/lib/opkg/") {
-				data = installedTime.ReplaceAll(data, []byte("Installed-Time: T"))
-			}
-			snap[rel] = fmt.Sprintf("file %04o %q", info.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid), data)
-		default:
-			snap[rel] = "other " + info.Mode().String()
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
-
-// treeDiff lists the entries where two snapshots differ, "" if none.
-func treeDiff(got, want map[string]string) string {
-	var names []string
-	for name := range got {
-		names = append(names, name)
-	}
-	for name := range want {
-		if _, ok := got[name]; !ok {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	var b strings.Builder
-	for _, name := range names {
-		if g, w := got[name], want[name]; g != w {
-			fmt.Fprintf(&b, "\n  %s: got %s, want %s", name, orNone(g), orNone(w))
-		}
-	}
-	return b.String()
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
-}
-
-func mapsEqual(a, b map[string]string) bool { return treeDiff(a, b) == "" }
+func mapsEqual(a, b map[string]string) bool { return roottest.Diff(a, b) == "" }
 
 func errnoName(e syscall.Errno) string {
 	switch e {
@@ -595,48 +508,4 @@ func errnoName(e syscall.Errno) string {
 		return "EIO"
 	}
 	return fmt.Sprint(int(e))
-}
-
-// copyRoot copies a tree with its modes and links.
-func copyRoot(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(from, p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		info, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.IsDir():
-			if err := os.MkdirAll(dst, 0o700); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode().Perm())
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, dst)
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(dst, data, 0o600); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode().Perm())
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

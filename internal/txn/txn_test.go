@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"pakt/internal/fsroot"
+	"pakt/internal/roottest"
 )
 
 func TestRunAndRecoverNothing(t *testing.T) {
@@ -262,48 +263,6 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// copyTree copies a tree with modes and links (a crashed state, to try
-// many journals on).
-func copyTree(t testing.TB, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		info, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case info.IsDir():
-			if err := os.MkdirAll(dst, 0o700); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode())
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, dst)
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(dst, data, 0o600); err != nil {
-				return err
-			}
-			return os.Chmod(dst, info.Mode())
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestJournalTruncated puts the tree in several crashed states, then
 // truncates the journal at every byte, and flips every byte: recovery must
 // leave the old or new tree, or refuse with an *AmbiguousError and change
@@ -344,7 +303,7 @@ func TestJournalTruncated(t *testing.T) {
 			}
 			tried[key] = true
 			dir := t.TempDir()
-			copyTree(t, crashed, dir)
+			roottest.Copy(t, crashed, dir)
 			if err := os.WriteFile(filepath.Join(dir, JournalPath), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -466,5 +425,14 @@ func TestPendingJournal(t *testing.T) {
 	_, err := New(openRoot(t, dir), scenario(0), Options{})
 	if !errors.Is(err, ErrPending) {
 		t.Errorf("err = %v, want ErrPending", err)
+	}
+}
+
+// TestJournalDirKnownToRoottest: the test helper that leaves the empty
+// journal directory out of snapshots names the same directory.
+func TestJournalDirKnownToRoottest(t *testing.T) {
+	t.Parallel()
+	if got := path.Dir(JournalPath); got != roottest.JournalDir {
+		t.Errorf("journal directory %s, roottest.JournalDir %s", got, roottest.JournalDir)
 	}
 }
