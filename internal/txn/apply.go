@@ -20,7 +20,7 @@ const (
 	CrashCommitted     = "committed"      // commit record durable: the commit point
 	CrashRenamed       = "renamed"        // after each rename of the commit
 	CrashStatusRenamed = "status-renamed" // database files in place
-	CrashSynced        = "synced"         // renames durable, backups still there
+	CrashRenamesDone   = "renames-done"   // every rename done, backups still there
 	CrashBackupRemoved = "backup-removed" // after each backup deleted
 	CrashCleaned       = "cleaned"        // backups gone, journal still there
 	CrashRecoverStep   = "recover-step"   // Recover: after each step redone or undone
@@ -29,7 +29,7 @@ const (
 // CrashPoints lists every crash point; tests run each.
 func CrashPoints() []string {
 	return []string{CrashJournaled, CrashStaged, CrashPrepared, CrashCommitted, CrashRenamed,
-		CrashStatusRenamed, CrashSynced, CrashBackupRemoved, CrashCleaned, CrashRecoverStep}
+		CrashStatusRenamed, CrashRenamesDone, CrashBackupRemoved, CrashCleaned, CrashRecoverStep}
 }
 
 // StageError is a failure while preparing: nothing was committed and the
@@ -282,25 +282,12 @@ func (t *Transaction) Commit() error {
 	if database {
 		t.crash(CrashStatusRenamed)
 	}
-	// The directories of new directories were synced when they were
-	// made; every other step renamed something.
-	var renamed []step
-	for _, s := range t.steps {
-		if s.kind != "dir" {
-			renamed = append(renamed, s)
-		}
-	}
-	for _, d := range stepDirs(renamed) {
-		if err := t.root.SyncDir(d); err != nil {
-			cerr := &CommitError{Err: err}
-			if uerr := t.undo(true); uerr != nil {
-				return &UndoError{Cause: cerr, Err: uerr}
-			}
-			return cerr
-		}
-	}
+	// The renames are made durable by cleanup, in one sync per directory,
+	// before the journal goes: until then a crash rolls forward, and
+	// rolling forward converges from any subset of them (each step is
+	// redone only if its source is still there).
 	t.committed = true
-	t.crash(CrashSynced)
+	t.crash(CrashRenamesDone)
 	return nil
 }
 
@@ -497,16 +484,14 @@ func rollForward(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Cra
 			crash.At(CrashRecoverStep)
 		}
 	}
-	for _, d := range stepDirs(steps) {
-		if err := syncExisting(root, d); err != nil {
-			return err
-		}
-	}
+	// cleanup makes the renames durable before the journal goes.
 	return cleanup(root, jf, steps, crash)
 }
 
-// cleanup deletes the backups, makes that durable, then deletes the
-// journal: a backup can never outlive the record that names it.
+// cleanup deletes the backups, makes the commit's renames and the
+// deletions durable (one sync of every directory the commit touched),
+// then deletes the journal: neither a backup nor an undone rename can
+// outlive the record that names it.
 func cleanup(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Crasher) error {
 	for _, s := range steps {
 		if s.backup == "" {
@@ -517,14 +502,15 @@ func cleanup(root fsroot.FS, jf journalFile, steps []step, crash *fsroot.Crasher
 		}
 		crash.At(CrashBackupRemoved)
 	}
-	// Only directories that held a backup changed.
-	var backedUp []step
+	// New directories' parents were synced when they were made (prepare);
+	// every other step renamed or removed something.
+	var touched []step
 	for _, s := range steps {
-		if s.backup != "" {
-			backedUp = append(backedUp, s)
+		if s.kind != "dir" {
+			touched = append(touched, s)
 		}
 	}
-	for _, d := range stepDirs(backedUp) {
+	for _, d := range stepDirs(touched) {
 		if err := syncExisting(root, d); err != nil {
 			return err
 		}

@@ -24,7 +24,10 @@
 // first renamed to its backup ".pakt-<txid>-<hash>-old", never unlinked,
 // then the staged file is renamed over the name. Database changes come
 // last, so the database never describes files that are not there.
-// Cleanup deletes the backups, syncs, and only then deletes the journal.
+// Cleanup deletes the backups, syncs every directory the commit touched
+// (one sync each makes both the renames and the deletions durable: until
+// the journal goes a crash rolls forward, which converges from any subset
+// of the renames), and only then deletes the journal.
 //
 // A failure before the commit point removes what was staged (a
 // *StageError); a failure after it cuts the journal back to its plan,
@@ -89,7 +92,7 @@
 // CrashPoints lists named places where a test can make the process kill
 // itself (fsroot.Crasher, chosen by fsroot.CrashEnv): after the plan, after
 // each staged file, after preparing, at the commit point, after each rename,
-// after the database renames, after syncing, after each backup deleted,
+// after the database renames, after the last rename, after each backup deleted,
 // before the journal is deleted, and after each step of Recover. The tests
 // run a child process to each of them and check that Recover leaves
 // exactly the old or the new tree.

@@ -87,7 +87,7 @@ func TestCrashPoints(t *testing.T) {
 func TestCrashDuringRecover(t *testing.T) {
 	t.Parallel()
 	tr := makeTrees(t, 0)
-	for _, first := range []string{CrashPrepared, CrashRenamed + ":3", CrashSynced} {
+	for _, first := range []string{CrashPrepared, CrashRenamed + ":3", CrashRenamesDone} {
 		reached := 0
 		for n := 1; ; n++ {
 			dir := t.TempDir()
@@ -270,7 +270,7 @@ func TestFaults(t *testing.T) {
 func TestJournalTruncated(t *testing.T) {
 	t.Parallel()
 	tr := makeTrees(t, 0)
-	for _, state := range []string{CrashPrepared, CrashRenamed + ":1", CrashRenamed + ":5", CrashSynced, CrashBackupRemoved + ":2", CrashCleaned} {
+	for _, state := range []string{CrashPrepared, CrashRenamed + ":1", CrashRenamed + ":5", CrashRenamesDone, CrashBackupRemoved + ":2", CrashCleaned} {
 		crashed := t.TempDir()
 		oldTree(t, crashed)
 		if !runChild(t, crashed, "run", state, 0) {
