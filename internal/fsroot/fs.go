@@ -195,6 +195,7 @@ func (r *Root) Lchown(name string, uid, gid int) error {
 
 // Rename moves oldname to newname, replacing a file there.
 func (r *Root) Rename(oldname, newname string) error {
+	r.forgetCreated()
 	from, err := r.Resolve(oldname)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 )
 
 // maxSymlinks is how many symbolic links a name may pass through, as on
@@ -18,6 +19,17 @@ const maxSymlinks = 40
 type Root struct {
 	dir  string
 	root *os.Root
+
+	// created is the directory the last file was created in through
+	// Resolved, open as a Root of its own: a transaction stages its files
+	// directory by directory, and creating each in an open directory
+	// costs one openat instead of one per component of its name (a third
+	// of an install's CPU time on a router's deep paths). Any rename or
+	// removal through the Root forgets it, so it never outlives the
+	// directory it names.
+	createdMu   sync.Mutex
+	createdName string
+	created     *os.Root
 }
 
 // Error is an operation under the root that failed: Path is the name as
@@ -45,7 +57,38 @@ func Open(dir string) (*Root, error) {
 }
 
 // Close releases the root's directory handle.
-func (r *Root) Close() error { return r.root.Close() }
+func (r *Root) Close() error {
+	r.forgetCreated()
+	return r.root.Close()
+}
+
+// forgetCreated closes the cached directory of the last creation.
+func (r *Root) forgetCreated() {
+	r.createdMu.Lock()
+	defer r.createdMu.Unlock()
+	if r.created != nil {
+		r.created.Close()
+	}
+	r.created, r.createdName = nil, ""
+}
+
+// createIn creates the file base in the resolved directory dir, through
+// the cached Root of the last directory a file was created in.
+func (r *Root) createIn(dir, base string, perm fs.FileMode) (*os.File, error) {
+	r.createdMu.Lock()
+	defer r.createdMu.Unlock()
+	if r.created == nil || r.createdName != dir {
+		sub, err := r.root.OpenRoot(dir)
+		if err != nil {
+			return nil, err
+		}
+		if r.created != nil {
+			r.created.Close()
+		}
+		r.created, r.createdName = sub, dir
+	}
+	return r.created.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm&fs.ModePerm)
+}
 
 // Dir is the directory the root was opened at.
 func (r *Root) Dir() string { return r.dir }
@@ -153,6 +196,7 @@ func (r *Root) MkdirAll(name string, perm fs.FileMode) error {
 // Remove deletes a file or an empty directory. A name that does not exist
 // is an error wrapping fs.ErrNotExist.
 func (r *Root) Remove(name string) error {
+	r.forgetCreated()
 	res, err := r.Resolve(name)
 	if err != nil {
 		return err

@@ -259,3 +259,51 @@ func TestLockHelper(t *testing.T) {
 	l.Unlock()
 	os.Stdout.WriteString("RESULT:ok\n")
 }
+
+// TestResolvedCreateAfterDirReplaced: files created through Resolved land
+// in the directory their name names now, also after that directory was
+// removed and made again, or renamed away, through the Root.
+func TestResolvedCreateAfterDirReplaced(t *testing.T) {
+	t.Parallel()
+	r, dir := open(t)
+	fsys := r.Resolved()
+	create := func(name string) {
+		t.Helper()
+		f, err := fsys.Create(name, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(name))
+		f.Close()
+	}
+	if err := fsys.MkdirAll("a/b", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	create("a/b/one")
+	if err := fsys.Rename("a/b", "a/c"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsys.Mkdir("a/b", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	create("a/b/two")
+	if err := fsys.Remove("a/b/two"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsys.Remove("a/b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsys.Mkdir("a/b", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	create("a/b/three")
+	create("top")
+	for name, want := range map[string]string{"a/c/one": "a/b/one", "a/b/three": "a/b/three", "top": "top"} {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v", name, got, err)
+		}
+	}
+	if _, err := fsys.Create("a/b/../../../escape", 0o644); err == nil {
+		t.Error("a name leaving the root was created")
+	}
+}

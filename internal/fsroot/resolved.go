@@ -57,7 +57,13 @@ func (f resolvedFS) Readlink(name string) (string, error) {
 }
 
 func (f resolvedFS) Create(name string, perm fs.FileMode) (File, error) {
-	file, err := f.r.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm&fs.ModePerm)
+	var file *os.File
+	var err error
+	if dir, base := path.Split(path.Clean(name)); dir == "" {
+		file, err = f.r.root.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm&fs.ModePerm)
+	} else {
+		file, err = f.r.createIn(path.Clean(dir), base, perm)
+	}
 	if err != nil {
 		return nil, &Error{Op: "create", Path: f.r.OSPath(name), Err: cause(err)}
 	}
@@ -101,6 +107,7 @@ func (f resolvedFS) Lchown(name string, uid, gid int) error {
 }
 
 func (f resolvedFS) Rename(oldname, newname string) error {
+	f.r.forgetCreated()
 	if err := f.r.root.Rename(oldname, newname); err != nil {
 		return &Error{Op: "rename", Path: f.r.OSPath(oldname) + " -> " + f.r.OSPath(newname), Err: cause(err)}
 	}
@@ -108,6 +115,7 @@ func (f resolvedFS) Rename(oldname, newname string) error {
 }
 
 func (f resolvedFS) Remove(name string) error {
+	f.r.forgetCreated()
 	if err := f.r.root.Remove(name); err != nil {
 		return &Error{Op: "remove", Path: f.r.OSPath(name), Err: cause(err)}
 	}
